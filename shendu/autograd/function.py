@@ -1,0 +1,126 @@
+"""``Function``: the base class of every differentiable op, built-in or user-written.
+
+An op is a subclass with two static methods side by side::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = np.exp(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (y,) = ctx.saved_tensors
+            return grad * y          # d exp(x)/dx = exp(x)
+
+and is called as ``Exp.apply(tensor)``. ``forward`` and ``backward`` work on NumPy arrays (the
+``.data`` of the tensors), not on Tensors: the formula is plain NumPy and the engine adds no
+per-element overhead. Arguments that are not Tensors (ints, tuples, flags) are passed through
+unchanged and get ``None`` as their gradient. ``backward`` returns one gradient per positional
+argument of ``forward`` (a tuple, or a single array when there is one), ``None`` where no
+gradient is needed (``ctx.needs_input_grad`` says which). A gradient may have the broadcast
+shape of the output: the engine sums it back to the input's shape in one place.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+
+import numpy as np
+
+from shendu.autograd import anomaly, grad_mode, versions
+from shendu.tensor import Tensor
+
+# Each recorded op gets the next number: outputs are numbered after their inputs, which gives
+# the backward engine its order.
+_sequence = count()
+
+
+class Function:
+    """Base class of differentiable operations; an instance is the ``ctx`` of one call.
+
+    Attributes set by :meth:`apply` on the ctx:
+        inputs: the positional arguments of the call (Tensors and other values).
+        needs_input_grad: for each positional argument, whether its gradient is needed.
+        saved_tensors: what ``forward`` passed to :meth:`save_for_backward`.
+    """
+
+    __slots__ = ("inputs", "needs_input_grad", "saved_tensors", "_stamp", "_seq", "_freed",
+                 "__dict__")
+
+    def save_for_backward(self, *arrays) -> None:
+        """Keep ``arrays`` for ``backward`` (read them back from ``ctx.saved_tensors``).
+
+        Arrays that are the data of an input or of the output are watched: changing that tensor
+        in place before backward raises an error instead of giving a wrong gradient.
+        """
+        self.saved_tensors = arrays
+
+    @property
+    def parents(self) -> tuple:
+        """The inputs that need a gradient (``None`` in the place of the others)."""
+        return tuple(a if need else None for a, need in zip(self.inputs, self.needs_input_grad))
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args, **kwargs) -> Tensor:
+        """Run ``forward`` on the arrays of ``args`` and, when any input requires grad and
+        recording is on, link the output into the graph."""
+        # The hottest path of the library: one loop over the arguments, no generators.
+        ctx = object.__new__(cls)
+        ctx.saved_tensors = ()
+        arrays = []
+        needs = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                needs.append(a.requires_grad)
+                record = record or a.requires_grad
+            else:
+                arrays.append(a)
+                needs.append(False)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except ValueError as err:
+            if "broadcast" in str(err):
+                raise _broadcast_error(cls.__name__, arrays, err) from None
+            raise
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if anomaly._enabled:
+            anomaly.check_finite(out, cls.__name__, "forward output")
+
+        result = object.__new__(Tensor)
+        result.data = out
+        result.grad = result._ctx = result._hooks = result._base = None
+        result._version = 0
+        result._retains_grad = False
+        if record and grad_mode._enabled and out.dtype.kind == "f":
+            ctx.inputs = args
+            ctx.needs_input_grad = tuple(needs)
+            ctx._stamp = versions.clock
+            ctx._seq = next(_sequence)
+            ctx._freed = False
+            result.requires_grad = True
+            result._ctx = ctx
+        else:
+            result.requires_grad = False
+        return result
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}Backward>"
+
+
+def _broadcast_error(op: str, arrays, err: ValueError) -> ValueError:
+    """Rewrite NumPy's broadcasting error so it names the op and the operands' shapes."""
+    shapes = " and ".join(str(tuple(a.shape)) for a in arrays if isinstance(a, np.ndarray))
+    return ValueError(f"{op}: shapes {shapes} cannot be broadcast together ({err})")
