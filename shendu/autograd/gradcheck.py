@@ -52,13 +52,13 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
         if bad.any():
             out_idx, in_idx = np.argwhere(bad)[0]
             element = np.unravel_index(in_idx, inputs[i].shape)
+            ours, theirs = float(a[out_idx, in_idx]), float(n[out_idx, in_idx])
             message = (
-                f"gradcheck: the gradient of output element {out_idx} with respect to input {i} "
-                f"(shape {tuple(inputs[i].shape)}) at element {tuple(int(e) for e in element)} "
-                f"is {a[out_idx, in_idx]!r} by backward but {n[out_idx, in_idx]!r} by central "
-                f"differences (difference {abs(a[out_idx, in_idx] - n[out_idx, in_idx]):.3g}, "
-                f"allowed {atol + rtol * abs(n[out_idx, in_idx]):.3g}; {int(bad.sum())} of "
-                f"{bad.size} entries differ)"
+                f"gradcheck: d output[{out_idx}] / d input {i} at element "
+                f"{tuple(int(e) for e in element)} (input shape {tuple(inputs[i].shape)}): "
+                f"backward gives {ours:.6g}, central differences give {theirs:.6g} "
+                f"(difference {abs(ours - theirs):.3g}, allowed {atol + rtol * abs(theirs):.3g}; "
+                f"{int(bad.sum())} of {bad.size} Jacobian entries differ)"
             )
             if raise_exception:
                 raise GradcheckError(message)

@@ -20,7 +20,7 @@ def _weak_float(out, *operands):
     """NumPy turns int op float into float64; PyTorch gives its default float32 unless an
     operand was already float64. Follow PyTorch."""
     for o in operands:
-        if getattr(o, "dtype", None) == _F64:
+        if isinstance(o, (np.ndarray, np.generic)) and o.dtype == _F64:
             return out
     return out.astype(np.float32)
 
