@@ -40,7 +40,8 @@ def to_dtype(dtype) -> np.dtype | None:
         try:
             return _ALIASES[dtype]
         except KeyError:
-            raise TypeError(f"unknown dtype {dtype!r}; expected one of {sorted(_ALIASES)}") from None
+            known = sorted(_ALIASES)
+            raise TypeError(f"unknown dtype {dtype!r}; expected one of {known}") from None
     if dtype is float:
         return float32
     if dtype is int:

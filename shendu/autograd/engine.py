@@ -3,9 +3,9 @@
 The graph is the set of Tensors reachable from the outputs through ``tensor._ctx.inputs``.
 The engine walks it from the outputs back in decreasing order of creation (a heap keyed by
 each op's sequence number; no recursion, so an unrolled RNN of 100,000 ops works), calling each
-op's ``backward`` once with the sum of the gradients that reached its output. Broadcasting is undone here, in
-:func:`unbroadcast`, and nowhere else. Unless ``retain_graph`` is set, each op's saved arrays
-and links are dropped as soon as its backward has run.
+op's ``backward`` once with the sum of the gradients that reached its output. Broadcasting is
+undone here, in :func:`unbroadcast`, and nowhere else. Unless ``retain_graph`` is set, each op's
+saved arrays and links are dropped as soon as its backward has run.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ per-element overhead. Arguments that are not Tensors (ints, tuples, flags) are p
 unchanged and get ``None`` as their gradient. ``backward`` returns one gradient per positional
 argument of ``forward`` (a tuple, or a single array when there is one), ``None`` where no
 gradient is needed (``ctx.needs_input_grad`` says which). A gradient may have the broadcast
-shape of the output: the engine sums it back to the input's shape in one place.
+shape of the output: the engine sums it back to the input's shape in one place. ``backward``
+must not change ``grad`` in place: it may be shared with other ops or be a read-only view.
 """
 
 from __future__ import annotations

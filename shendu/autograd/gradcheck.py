@@ -48,7 +48,8 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     analytic = _analytic_jacobians(fn, inputs, checked)
     numerical = _numerical_jacobians(fn, inputs, checked, eps)
     for i, a, n in zip(checked, analytic, numerical):
-        bad = np.abs(a - n) > atol + rtol * np.abs(n)
+        # written as "not within" so that a NaN on either side counts as a failure
+        bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
         if bad.any():
             out_idx, in_idx = np.argwhere(bad)[0]
             element = np.unravel_index(in_idx, inputs[i].shape)

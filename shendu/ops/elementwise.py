@@ -12,7 +12,6 @@ from shendu.autograd.function import Function
 from shendu.backend import get_array_module
 from shendu.tensor import Tensor
 
-
 _F64 = np.dtype(np.float64)
 
 

@@ -1,7 +1,20 @@
 """Cases for shendu/ops/elementwise.py."""
 
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from shendu.ops.elementwise import Cast
 from tests.opcases import Arg, Case
 from tests.strategies import binary, unary
+
+
+@st.composite
+def condition_and_pair(draw):
+    """A bool condition and two float operands, all three broadcasting together."""
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3))
+    c, a, b = shapes.input_shapes
+    return [Arg(c, kind="bool"), Arg(a, noncontig=draw(st.booleans())), Arg(b)], {}
 
 A = (3, 4)
 
@@ -53,9 +66,12 @@ CASES = [
     Case("clamp_tensor_bounds", lambda lib, x, lo, hi: x.clamp(lo, hi),
          [Arg(A), Arg((4,), -1.5, -0.5), Arg((3, 1), 0.5, 1.5)]),
     Case("where", lambda lib, c, x, y: lib.where(c, x, y),
-         [Arg((3, 1), kind="bool"), Arg(A), Arg((4,))]),
+         [Arg((3, 1), kind="bool"), Arg(A), Arg((4,))], draw=condition_and_pair()),
     _unary("clone", lambda lib, x: x.clone() * 2),
-    Case("to_double", lambda lib, x: x.to(lib.float64) * x.double(), [Arg(A)], draw=unary()),
+    Case("to_double", lambda lib, x: x.to(lib.float64) * x.double(), [Arg(A)]),
+    Case("float_to_double", lambda lib, x: x.float().double(), [Arg(A)], grad=False),
+    # Cast's backward (the identity, cast back) in float64, where central differences work
+    Case("cast", lambda lib, x: Cast.apply(x, np.float64), [Arg(A)], draw=unary(), torch=False),
     Case("eq_ne_lt", lambda lib, x, y: ((x < y) | (x == y)) & (x != y),
          [Arg(A, kind="int", low=0, high=3), Arg((4,), kind="int", low=0, high=3)]),
     Case("le_gt_ge", lambda lib, x: (x <= 0.5) ^ (x > -0.2) ^ (x >= 1.0), [Arg(A)], grad=False),
