@@ -28,7 +28,6 @@ def measure(name: str, repeats: int, inner: int) -> dict:
     try:
         import torch
 
-        torch.set_num_threads(1)
         libs["torch"] = torch
     except ImportError:
         pass

@@ -23,8 +23,15 @@ class Tensor:
     gradient (a Tensor or ``None``), ``requires_grad`` whether ops on it are recorded.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_base", "_hooks",
-                 "_retains_grad", "__weakref__")
+    # What every tensor sets is a slot; what few tensors ever set (hooks, in-place version,
+    # the tensor it was detached from) is a class-level default, overridden per instance only
+    # when used, so making a tensor costs three attribute stores.
+    __slots__ = ("data", "requires_grad", "_ctx", "__dict__", "__weakref__")
+    grad = None  # set on leaves by backward
+    _version = 0  # number of the last in-place change (see autograd/versions.py)
+    _base = None  # the tensor this one was detached from, which shares its data
+    _hooks = None
+    _retains_grad = False
     # NumPy defers to our reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_ufunc__ = None
 
@@ -32,13 +39,8 @@ class Tensor:
         from shendu.creation import _to_array
 
         self.data = _to_array(data, dtype)
-        self.grad = None
         self.requires_grad = False
         self._ctx = None
-        self._version = 0
-        self._base = None
-        self._hooks = None
-        self._retains_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -47,13 +49,8 @@ class Tensor:
         """Wrap an ndarray without copying or checking it (the fast path used by ops)."""
         t = object.__new__(cls)
         t.data = data
-        t.grad = None
         t.requires_grad = requires_grad
         t._ctx = None
-        t._version = 0
-        t._base = None
-        t._hooks = None
-        t._retains_grad = False
         return t
 
     # ----------------------------------------------------------------- attributes

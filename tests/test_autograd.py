@@ -328,3 +328,21 @@ def test_nan_passes_silently_without_anomaly_mode():
     with np.errstate(invalid="ignore"):
         y = x.log()
     assert np.isnan(y.item())
+
+
+class Square(Function):
+    """forward/backward written without @staticmethod, as PyTorch also allows."""
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad  # d x^2/dx = 2x
+
+
+def test_custom_function_without_staticmethod():
+    x = shendu.tensor([3.0], dtype=shendu.float64, requires_grad=True)
+    Square.apply(x).sum().backward()
+    assert x.grad.item() == 6.0

@@ -10,7 +10,7 @@ saved arrays and links are dropped as soon as its backward has run.
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heapreplace
 
 import numpy as np
 
@@ -45,30 +45,37 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
     Order: every op's output is created after its inputs, so its sequence number is larger.
     Processing tensors from the largest sequence number down (a heap) visits each one after
     everything computed from it, without a separate topological sort and without recursion.
-    Leaves come last.
+    Leaves come last. A tensor enters the heap when its first gradient arrives.
 
     Without ``inputs``, gradients of leaf tensors (and of tensors that called
     ``retain_grad()``) are accumulated into their ``.grad``. With ``inputs`` (a list of
     tensors), nothing is accumulated and a dict ``{id(tensor): gradient array}`` is returned.
     """
-    grads: dict[int, np.ndarray] = {}
-    heap: list = []
+    grads: dict[int, np.ndarray] = {}  # id(tensor) -> the sum of the gradients so far
+    heap: list = []  # (-sequence number, tensor) of the non-leaves waiting for backward
     leaves: list = []
-    seen: set[int] = set()
     for root, seed in zip(roots, seeds):
-        _accumulate(grads, root, seed)
-        if id(root) not in seen:
-            seen.add(id(root))
+        if id(root) not in grads:
             _enqueue(root, heap, leaves)
+        _accumulate(grads, root, seed)
     wanted = None if inputs is None else {id(t) for t in inputs}
     found: dict[int, np.ndarray] = {}
     stored: set[int] = set()
-    while heap:
-        t = heappop(heap)[1]
+    pop, push, ndarray = heappop, heappush, np.ndarray  # locals: this loop runs once per op
+    # ``after`` holds one queued entry outside the heap: in a chain of ops (the usual graph)
+    # each op has one parent, which is then always the next to run, and the heap stays empty.
+    after = None
+    while heap or after is not None:
+        if after is None:
+            entry = pop(heap)
+        elif heap and heap[0] < after:
+            entry = heapreplace(heap, after)
+        else:
+            entry = after
+        after = None
+        t = entry[1]
         ctx = t._ctx
-        grad = grads.pop(id(t), None)
-        if grad is None:
-            continue
+        grad = grads.pop(id(t))
         if t._hooks:
             grad = _run_hooks(t, grad)
         if wanted is not None:
@@ -76,28 +83,42 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
                 found[id(t)] = grad
         elif t._retains_grad:
             _store_grad(t, grad, stored)
-        if versions.clock > ctx._stamp and ctx.saved_tensors:
+        if versions.last_inplace > ctx._seq and ctx.saved_tensors:
             versions.check_saved(ctx, t)
-        input_grads = type(ctx).backward(ctx, grad)
+        input_grads = ctx.backward(ctx, grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         for parent, need, g in zip(ctx.inputs, ctx.needs_input_grad, input_grads):
-            if need and g is not None:
-                _accumulate(grads, parent, g)
-                if id(parent) not in seen:
-                    seen.add(id(parent))
-                    _enqueue(parent, heap, leaves)
+            if not need or g is None:
+                continue
+            # _accumulate and _enqueue, inlined: these are the engine's hottest lines
+            data = parent.data
+            if type(g) is not ndarray or g.shape != data.shape or g.dtype is not data.dtype:
+                g = _conform(g, data)
+            key = id(parent)
+            previous = grads.get(key)
+            if previous is not None:
+                grads[key] = previous + g
+                continue
+            grads[key] = g
+            parent_ctx = parent._ctx
+            if parent_ctx is None:
+                leaves.append(parent)
+            elif not parent_ctx.inputs:
+                raise _freed_error(parent_ctx)
+            elif after is None:
+                after = (-parent_ctx._seq, parent)
+            else:
+                push(heap, (-parent_ctx._seq, parent))
         if anomaly._enabled:
             for i, g in enumerate(input_grads):
                 anomaly.check_finite(g, type(ctx).__name__, f"backward (gradient {i})")
         if not retain_graph:
-            ctx._freed = True
-            ctx.saved_tensors = None
-            ctx.inputs = ()
+            ctx.inputs = ()  # frees the graph above; an empty ``inputs`` marks a used op
+            if ctx.saved_tensors:
+                ctx.saved_tensors = None
     for t in leaves:
-        grad = grads.pop(id(t), None)
-        if grad is None:
-            continue
+        grad = grads.pop(id(t))
         if t._hooks:
             grad = _run_hooks(t, grad)
         if wanted is not None:
@@ -109,30 +130,34 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
 
 
 def _enqueue(t, heap: list, leaves: list) -> None:
+    """Queue ``t`` for backward: a leaf goes last, an op's output by its sequence number."""
     ctx = t._ctx
     if ctx is None:
         leaves.append(t)
-    elif ctx._freed:
+    elif not ctx.inputs:
         raise _freed_error(ctx)
     else:
         heappush(heap, (-ctx._seq, t))
 
 
-def _accumulate(grads: dict, t, g) -> None:
-    """Add gradient ``g`` to the running total for tensor ``t``, first summing away
-    broadcasting and casting to ``t``'s dtype."""
-    data = t.data
+def _conform(g, data: np.ndarray) -> np.ndarray:
+    """``g`` as an ndarray of ``data``'s shape (summing away broadcasting) and dtype."""
     if type(g) is not np.ndarray:
         g = np.asarray(g)
     if g.shape != data.shape:
         g = unbroadcast(g, data.shape)
         if g.shape != data.shape:
             g = np.broadcast_to(g, data.shape)
-    if g.dtype is not data.dtype and g.dtype != data.dtype:
+    if g.dtype != data.dtype:
         g = g.astype(data.dtype)
-    key = id(t)
-    previous = grads.get(key)
-    grads[key] = g if previous is None else previous + g
+    return g
+
+
+def _accumulate(grads: dict, t, g) -> None:
+    """Add gradient ``g`` to the running total for tensor ``t``."""
+    g = _conform(g, t.data)
+    previous = grads.get(id(t))
+    grads[id(t)] = g if previous is None else previous + g
 
 
 def _run_hooks(t, grad: np.ndarray) -> np.ndarray:

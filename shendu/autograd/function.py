@@ -26,16 +26,16 @@ must not change ``grad`` in place: it may be shared with other ops or be a read-
 
 from __future__ import annotations
 
-from itertools import count
-
 import numpy as np
 
 from shendu.autograd import anomaly, grad_mode, versions
 from shendu.tensor import Tensor
 
 # Each recorded op gets the next number: outputs are numbered after their inputs, which gives
-# the backward engine its order.
-_sequence = count()
+# the backward engine its order (and in-place checks their reference point).
+_sequence = versions.sequence
+_ndarray = np.ndarray
+_new = object.__new__
 
 
 class Function:
@@ -47,8 +47,16 @@ class Function:
         saved_tensors: what ``forward`` passed to :meth:`save_for_backward`.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "saved_tensors", "_stamp", "_seq", "_freed",
-                 "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "_seq", "__dict__")
+    saved_tensors = ()  # a class-level default, set on the instance only by ops that save
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        # forward/backward written without @staticmethod still take ctx first, as in PyTorch
+        super().__init_subclass__(**kwargs)
+        for name in ("forward", "backward"):
+            method = cls.__dict__.get(name)
+            if method is not None and not isinstance(method, (staticmethod, classmethod)):
+                setattr(cls, name, staticmethod(method))
 
     def save_for_backward(self, *arrays) -> None:
         """Keep ``arrays`` for ``backward`` (read them back from ``ctx.saved_tensors``).
@@ -76,8 +84,7 @@ class Function:
         """Run ``forward`` on the arrays of ``args`` and, when any input requires grad and
         recording is on, link the output into the graph."""
         # The hottest path of the library: one loop over the arguments, no generators.
-        ctx = object.__new__(cls)
-        ctx.saved_tensors = ()
+        ctx = _new(cls)
         arrays = []
         needs = []
         record = False
@@ -85,36 +92,33 @@ class Function:
             if isinstance(a, Tensor):
                 arrays.append(a.data)
                 needs.append(a.requires_grad)
-                record = record or a.requires_grad
+                if a.requires_grad:
+                    record = True
             else:
                 arrays.append(a)
                 needs.append(False)
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as err:
             if "broadcast" in str(err):
                 raise _broadcast_error(cls.__name__, arrays, err) from None
             raise
-        if type(out) is not np.ndarray:
+        if type(out) is not _ndarray:
             out = np.asarray(out)
         if anomaly._enabled:
             anomaly.check_finite(out, cls.__name__, "forward output")
 
-        result = object.__new__(Tensor)
+        result = _new(Tensor)
         result.data = out
-        result.grad = result._ctx = result._hooks = result._base = None
-        result._version = 0
-        result._retains_grad = False
         if record and grad_mode._enabled and out.dtype.kind == "f":
             ctx.inputs = args
             ctx.needs_input_grad = tuple(needs)
-            ctx._stamp = versions.clock
             ctx._seq = next(_sequence)
-            ctx._freed = False
             result.requires_grad = True
             result._ctx = ctx
         else:
             result.requires_grad = False
+            result._ctx = None
         return result
 
     def __repr__(self) -> str:

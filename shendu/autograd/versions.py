@@ -1,24 +1,27 @@
 """Detecting in-place changes to tensors that a recorded op saved for backward.
 
-One global clock counts in-place operations. Each op records the clock when it runs
-(``ctx._stamp``); each in-place change stamps the tensor it changes with the new clock value
-(``tensor._version``). At backward, an op's saved arrays can only be stale if the clock moved
-since its forward, so the usual case (no in-place op between forward and backward) costs one
-integer comparison per op. Only then are the saved arrays matched to the tensors they belong to.
+One counter numbers events in order: each recorded op takes the next number when it runs
+(``ctx._seq``, which also orders the backward pass), and each in-place change takes the next
+number and stamps it on the tensor it changes (``tensor._version``). A saved array is stale when
+its tensor's stamp is larger than the op's number. At backward, nothing needs checking unless
+some in-place change came after the op (``last_inplace > ctx._seq``), so the usual case (no
+in-place op between forward and backward) costs one integer comparison per op.
 """
 
 from __future__ import annotations
 
-clock = 0
+from itertools import count
+
+sequence = count()
+last_inplace = -1
 
 
 def bump(tensor) -> None:
     """Record that ``tensor`` (and the tensor it was detached from) changed in place now."""
-    global clock
-    clock += 1
-    tensor._version = clock
+    global last_inplace
+    last_inplace = tensor._version = next(sequence)
     if tensor._base is not None:
-        tensor._base._version = clock
+        tensor._base._version = last_inplace
 
 
 def check_saved(ctx, output) -> None:
@@ -31,7 +34,7 @@ def check_saved(ctx, output) -> None:
                 if getattr(t, "data", None) is array:
                     owner = t
                     break
-        if owner is not None and owner._version > ctx._stamp:
+        if owner is not None and owner._version > ctx._seq:
             raise RuntimeError(
                 f"one of the tensors saved by {ctx!r} for backward (shape {array.shape}) was "
                 "modified by an in-place operation after the forward pass. Use the "

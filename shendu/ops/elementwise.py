@@ -250,8 +250,8 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, x):
         xp = get_array_module(x)
-        # 1 / (1 + e^-x) written as exp(-log(1 + e^-x)): no overflow for large |x|
-        y = xp.exp(-xp.logaddexp(0, -x)).astype(x.dtype, copy=False)
+        # 1 / (1 + e^-x) = e^(x - ln(1 + e^x)): no overflow for any x, accurate in both tails
+        y = xp.exp(x - xp.logaddexp(0, x))
         ctx.save_for_backward(y)
         return y
 
