@@ -31,7 +31,7 @@ def test_gradcheck_fixed(case):
 
 
 @pytest.mark.parametrize("case", DRAWN_CASES, ids=lambda c: c.name)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_gradcheck_drawn(case, data):
     args, kwargs = data.draw(case.draw, label="args, kwargs")

@@ -12,7 +12,8 @@ import numpy as np
 
 from shendu.autograd.function import Function
 from shendu.backend import get_array_module
-from shendu.ops.shape import normalize_dim, take_backward
+from shendu.ops.dims import normalize_dim
+from shendu.ops.shape import take_backward
 from shendu.tensor import Tensor
 
 # What a getitem index holds, which decides how its backward scatters the gradient:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
-import operator
 
 import numpy as np
 
 from shendu import backend
 from shendu.autograd.function import Function
 from shendu.backend import get_array_module
+from shendu.ops.dims import normalize_dim
 from shendu.ops.elementwise import Abs, Cast, Clone, Sqrt, maximum, minimum
 from shendu.ops.results import ValuesIndices
 from shendu.tensor import Tensor
@@ -25,20 +25,8 @@ from shendu.tensor import Tensor
 
 # ---------------------------------------------------------------------------- dims
 def _axis(op: str, dim, ndim: int) -> int:
-    """One ``dim`` as an axis in [0, ndim); a 0-d tensor accepts 0 and -1, as PyTorch."""
-    try:
-        if isinstance(dim, bool):
-            raise TypeError
-        dim = operator.index(dim)  # an int, a NumPy integer or a one-element int tensor
-    except TypeError:
-        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {dim!r}") from None
-    rank = ndim if ndim > 0 else 1
-    if not -rank <= dim < rank:
-        raise IndexError(
-            f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions "
-            f"(expected a dim in [{-rank}, {rank - 1}])"
-        )
-    return dim % rank
+    """One ``dim`` as an axis in [0, ndim) (a 0-d tensor accepts 0 and -1, as PyTorch)."""
+    return normalize_dim(dim, ndim, op)
 
 
 def _axes(op: str, dim, ndim: int, empty_is_all: bool = True) -> tuple:

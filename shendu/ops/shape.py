@@ -16,28 +16,12 @@ import numpy as np
 
 from shendu.autograd.function import Function
 from shendu.backend import get_array_module
+from shendu.ops.dims import normalize_dim
 from shendu.ops.elementwise import _weak_float
 from shendu.tensor import Tensor
 
 
 # ---------------------------------------------------------------------------- helpers
-def normalize_dim(dim, ndim: int, op: str) -> int:
-    """``dim`` (negative counts from the end) as an index in [0, ndim).
-
-    As in PyTorch a 0-d tensor accepts dim 0 and -1 (and 0 is returned). Raises IndexError
-    naming ``op`` when ``dim`` is out of range.
-    """
-    n = ndim if ndim else 1
-    try:
-        d = operator.index(dim)
-    except TypeError:
-        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}") from None
-    if not -n <= d < n:
-        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} "
-                         f"dimension(s) (expected {-n} to {n - 1})")
-    return d + n if d < 0 else d
-
-
 def _sizes(args: tuple, op: str) -> tuple:
     """Sizes given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])`` (as PyTorch accepts), as a
     tuple of ints."""

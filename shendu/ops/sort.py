@@ -11,9 +11,10 @@ import operator
 
 import numpy as np
 
+from shendu.ops.dims import normalize_dim
 from shendu.ops.index import Gather
 from shendu.ops.results import ValuesIndices
-from shendu.ops.shape import Reshape, normalize_dim
+from shendu.ops.shape import Reshape
 from shendu.tensor import Tensor
 
 
