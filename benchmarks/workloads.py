@@ -25,6 +25,25 @@ def elementwise_chain(lib, n_ops: int = 200, size: int = 16):
     return step
 
 
+def mlp_step(lib, batch: int = 64, sizes=(784, 256, 10)):
+    """Forward and backward of a two-layer perceptron on a batch of MNIST-sized inputs, with a
+    log-sum-exp loss: measures the matmul-bound path (BLAS on both sides)."""
+    lib.manual_seed(0)
+    X = lib.randn(batch, sizes[0])
+    w1 = (lib.randn(sizes[0], sizes[1]) * 0.01).requires_grad_()
+    b1 = lib.zeros(sizes[1], requires_grad=True)
+    w2 = (lib.randn(sizes[1], sizes[2]) * 0.01).requires_grad_()
+
+    def step():
+        h = (X @ w1 + b1).relu()
+        loss = (h @ w2).logsumexp(dim=1).mean()
+        loss.backward()
+        w1.grad = b1.grad = w2.grad = None
+
+    return step
+
+
 WORKLOADS = {
     "elementwise_chain": elementwise_chain,
+    "mlp_step": mlp_step,
 }

@@ -230,6 +230,8 @@ class Tensor:
             raise RuntimeError("can't retain_grad on a tensor that doesn't require grad")
         if self._ctx is not None:
             self._retains_grad = True
+            if self._hooks is None:
+                self._hooks = []  # the engine looks at _hooks only: not None means "look"
 
     @property
     def retains_grad(self) -> bool:

@@ -15,6 +15,7 @@ from heapq import heappop, heappush, heapreplace
 import numpy as np
 
 from shendu.autograd import anomaly, versions
+from shendu.backend import broadcast_to
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -76,13 +77,12 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
         t = entry[1]
         ctx = t._ctx
         grad = grads.pop(id(t))
-        if t._hooks:
+        if t._hooks is not None:  # hooks or retain_grad()
             grad = _run_hooks(t, grad)
-        if wanted is not None:
-            if id(t) in wanted:
-                found[id(t)] = grad
-        elif t._retains_grad:
-            _store_grad(t, grad, stored)
+            if t._retains_grad and wanted is None:
+                _store_grad(t, grad, stored)
+        if wanted is not None and id(t) in wanted:
+            found[id(t)] = grad
         if versions.last_inplace > ctx._seq and ctx.saved_tensors:
             versions.check_saved(ctx, t)
         input_grads = ctx.backward(ctx, grad)
@@ -115,11 +115,10 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
                 anomaly.check_finite(g, type(ctx).__name__, f"backward (gradient {i})")
         if not retain_graph:
             ctx.inputs = ()  # frees the graph above; an empty ``inputs`` marks a used op
-            if ctx.saved_tensors:
-                ctx.saved_tensors = None
+            ctx.saved_tensors = None
     for t in leaves:
         grad = grads.pop(id(t))
-        if t._hooks:
+        if t._hooks is not None:
             grad = _run_hooks(t, grad)
         if wanted is not None:
             if id(t) in wanted:
@@ -147,7 +146,7 @@ def _conform(g, data: np.ndarray) -> np.ndarray:
     if g.shape != data.shape:
         g = unbroadcast(g, data.shape)
         if g.shape != data.shape:
-            g = np.broadcast_to(g, data.shape)
+            g = broadcast_to(g, data.shape)
     if g.dtype != data.dtype:
         g = g.astype(data.dtype)
     return g

@@ -47,8 +47,7 @@ class Function:
         saved_tensors: what ``forward`` passed to :meth:`save_for_backward`.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "_seq", "__dict__")
-    saved_tensors = ()  # a class-level default, set on the instance only by ops that save
+    __slots__ = ("inputs", "needs_input_grad", "saved_tensors", "_seq", "__dict__")
 
     def __init_subclass__(cls, **kwargs) -> None:
         # forward/backward written without @staticmethod still take ctx first, as in PyTorch
@@ -85,6 +84,7 @@ class Function:
         recording is on, link the output into the graph."""
         # The hottest path of the library: one loop over the arguments, no generators.
         ctx = _new(cls)
+        ctx.saved_tensors = ()
         arrays = []
         needs = []
         record = False

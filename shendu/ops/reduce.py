@@ -16,7 +16,7 @@ import numpy as np
 
 from shendu import backend
 from shendu.autograd.function import Function
-from shendu.backend import get_array_module
+from shendu.backend import broadcast_to, get_array_module
 from shendu.ops.dims import normalize_dim
 from shendu.ops.elementwise import Abs, Cast, Clone, Sqrt, maximum, minimum
 from shendu.ops.results import ValuesIndices
@@ -68,7 +68,12 @@ def _check_nonempty(op: str, shape: tuple, axes: tuple) -> None:
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
     """``grad`` of a reduction with the reduced axes back as size-1 axes (so it broadcasts
     against the input)."""
-    return grad if keepdim else get_array_module(grad).expand_dims(grad, axes)
+    if keepdim or grad.ndim == 0:  # a 0-d gradient broadcasts as it is
+        return grad
+    shape = list(grad.shape)
+    for axis in axes:  # ascending, so each insert lands at its final position
+        shape.insert(axis, 1)
+    return grad.reshape(shape)
 
 
 def _squeeze(out: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -99,9 +104,8 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        xp = get_array_module(grad)
         # d sum(x)/dx_i = 1: every element of a slice gets the slice's gradient
-        return xp.broadcast_to(_keep(grad, ctx.axes, ctx.keepdim), ctx.shape), None, None
+        return broadcast_to(_keep(grad, ctx.axes, ctx.keepdim), ctx.shape), None, None
 
 
 class Mean(Function):
@@ -115,10 +119,9 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        xp = get_array_module(grad)
         # d mean(x)/dx_i = 1/n (an empty slice has no elements to receive a gradient)
         share = _keep(grad, ctx.axes, ctx.keepdim) / (ctx.n or 1)
-        return xp.broadcast_to(share, ctx.shape), None, None
+        return broadcast_to(share, ctx.shape), None, None
 
 
 # ---------------------------------------------------------------------------- max and min
