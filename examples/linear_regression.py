@@ -63,8 +63,9 @@ def main() -> None:
         with shendu.no_grad():
             train_l = squared_loss(linreg(features, w, b), labels)
         print(f"epoch {epoch + 1}, loss {train_l.mean().item():f}")
-    print(f"estimated w {w.detach().reshape(-1).tolist()}, true w {true_w.tolist()}")
-    print(f"estimated b {b.item():.4f}, true b {true_b}")
+    estimated = ", ".join(f"{v:.4f}" for v in w.detach().reshape(-1).tolist())
+    print(f"estimated w [{estimated}], true w [2.0000, -3.4000]")
+    print(f"estimated b {b.item():.4f}, true b {true_b:.4f}")
 
     X64, y64 = features[:8].double(), labels[:8].double()
     w64 = w.detach().double().requires_grad_()

@@ -1,0 +1,45 @@
+"""The README's code and the examples run as shown."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NUMBER = re.compile(r"-?\d+\.?\d*")
+
+
+def python_blocks(path: Path) -> list:
+    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_python_blocks_run():
+    namespace: dict = {}
+    blocks = python_blocks(ROOT / "README.md")
+    assert blocks, "the README shows no Python code"
+    for block in blocks:  # later blocks may use names from earlier ones, as a reader would
+        exec(compile(block, "README.md", "exec"), namespace)
+
+
+def test_readme_output_is_the_examples_output(capsys, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"Real output of the second command:\n\n```\n(.*?)```", readme, re.S)
+    monkeypatch.setattr(sys, "argv", ["linear_regression.py"])
+    runpy.run_path(str(ROOT / "examples" / "linear_regression.py"), run_name="__main__")
+    printed, expected = capsys.readouterr().out, shown.group(1)
+    # the same text and numbers; the last printed digit may differ with another BLAS build
+    assert NUMBER.sub("#", printed) == NUMBER.sub("#", expected)
+    ours = [float(v) for v in NUMBER.findall(printed)]
+    theirs = [float(v) for v in NUMBER.findall(expected)]
+    assert np.allclose(ours, theirs, rtol=1e-3, atol=2e-6), (ours, theirs)
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)
+def test_example_runs(script, monkeypatch):
+    monkeypatch.setattr(sys, "argv", [script.name])
+    runpy.run_path(str(script), run_name="__main__")
