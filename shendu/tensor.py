@@ -168,8 +168,6 @@ class Tensor:
         dtype = backend.to_dtype(dtype)
         return self if dtype == self.data.dtype else Cast.apply(self, dtype)
 
-    type = to
-
     def float(self) -> Tensor:
         return self.to(backend.float32)
 

@@ -7,6 +7,11 @@ import numpy as np
 _enabled = False
 
 
+class AnomalyError(RuntimeError, FloatingPointError):
+    """An op made NaN or Inf under ``detect_anomaly`` (a RuntimeError, as PyTorch raises, and a
+    FloatingPointError, as NumPy would)."""
+
+
 def is_anomaly_enabled() -> bool:
     """Whether anomaly detection is on."""
     return _enabled
@@ -14,7 +19,7 @@ def is_anomaly_enabled() -> bool:
 
 class detect_anomaly:
     """Context manager that checks every op's forward output and backward gradients for
-    non-finite values and raises ``FloatingPointError`` naming the first op that made one.
+    non-finite values and raises :class:`AnomalyError` naming the first op that made one.
 
     It costs one ``isfinite`` pass per array, so it is off by default.
 
@@ -37,12 +42,12 @@ class detect_anomaly:
 
 
 def check_finite(array, op_name: str, where: str) -> None:
-    """Raise ``FloatingPointError`` if a floating ``array`` holds NaN or Inf."""
+    """Raise :class:`AnomalyError` if a floating ``array`` holds NaN or Inf."""
     if array is None or not isinstance(array, np.ndarray) or array.dtype.kind != "f":
         return
     if not np.isfinite(array).all():
         kind = "NaN" if np.isnan(array).any() else "Inf"
-        raise FloatingPointError(
+        raise AnomalyError(
             f"detect_anomaly: {op_name} produced {kind} in its {where}; "
             f"check the inputs of this op (e.g. log of 0, division by 0, overflow)"
         )
