@@ -1,8 +1,11 @@
 """Every op case, gathered from one module per ops file."""
 
-from tests.cases import elementwise, index, reduce, shape
+from tests.cases import activation, elementwise, index, layers, loss, reduce, shape
 
-ALL_CASES = [*elementwise.CASES, *reduce.CASES, *shape.CASES, *index.CASES]
+ALL_CASES = [
+    *elementwise.CASES, *reduce.CASES, *shape.CASES, *index.CASES,
+    *activation.CASES, *layers.CASES, *loss.CASES,
+]
 TORCH_CASES = [c for c in ALL_CASES if c.torch]
 GRAD_CASES = [c for c in ALL_CASES if c.grad]
 DRAWN_CASES = [c for c in GRAD_CASES if c.draw is not None]
