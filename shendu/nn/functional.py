@@ -2,7 +2,6 @@
 and loss. The ops live in ``shendu/ops``; this module gathers their public names."""
 
 from shendu.ops.activation import *  # noqa: F403
-from shendu.ops.elementwise import relu, sigmoid, tanh  # noqa: F401
 from shendu.ops.layers import *  # noqa: F403
 from shendu.ops.loss import *  # noqa: F403
 from shendu.ops.normalization import *  # noqa: F403
