@@ -63,19 +63,22 @@ class Module:
                 f"cannot assign {name!r} before Module.__init__() call: call super().__init__() "
                 f"first in {type(self).__name__}.__init__"
             )
-        self._forget(name)
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._modules[name] = value
+        if isinstance(value, (Parameter, Module)):
+            self._forget(name)
+            self._buffers.pop(name, None)
+            registry = self._parameters if isinstance(value, Parameter) else self._modules
+            registry[name] = value
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} to buffer {name!r} "
                                 "(a Tensor or None is expected)")
             self._buffers[name] = value
-        elif value is None and (name in self._parameters or name in self._modules):
-            registry = self._parameters if name in self._parameters else self._modules
-            registry[name] = None
+        elif value is None and name in self._parameters:
+            self._parameters[name] = None  # stays registered, as a missing bias does
+        elif value is None and name in self._modules:
+            self._modules[name] = None
+        else:
+            self._forget(name)
         object.__setattr__(self, name, value)
 
     def _forget(self, name: str) -> None:
