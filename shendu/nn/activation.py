@@ -13,16 +13,13 @@ learned a is :class:`PReLU`, and a = -1 is the absolute-value rectifier |x|, whi
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from shendu.nn import init
+from shendu.nn.linear import Linear
 from shendu.nn.module import Module
 from shendu.nn.parameter import Parameter
 from shendu.ops import activation as F
 from shendu.ops.elementwise import sign
-from shendu.ops.linalg import matmul
 from shendu.tensor import Tensor
 
 __all__ = [
@@ -338,10 +335,13 @@ class Sparsemax(Module):
         return f"dim={self.dim}"
 
 
-class Maxout(Module):
+class Maxout(Linear):
     """A maxout layer (Goodfellow et al. 2013): ``num_pieces`` affine maps per output feature and
     the max over them, h_i(x) = max_{j < k} (x W^T + b)_(i k + j) for k = ``num_pieces``.
     A maxout unit is a learned convex piecewise-linear activation. (Not in PyTorch.)
+
+    It is a :class:`Linear` layer with ``out_features * num_pieces`` outputs (same parameters,
+    initialisation and input checks) followed by the max over each group of k.
 
     Args:
         in_features: size of each input sample.
@@ -351,47 +351,24 @@ class Maxout(Module):
 
     Attributes:
         weight: ``(out_features * num_pieces, in_features)``; rows ``i*k ... i*k + k - 1`` are
-            the pieces of output feature i. Initialised as ``nn.Linear``'s: U(-1/sqrt(in),
-            1/sqrt(in)) (kaiming_uniform_ with a = sqrt(5)).
-        bias: ``(out_features * num_pieces,)``, U(-1/sqrt(in), 1/sqrt(in)).
+            the pieces of output feature i.
+        bias: ``(out_features * num_pieces,)``.
 
     Shape: ``(*, in_features)`` to ``(*, out_features)``.
     """
 
     def __init__(self, in_features: int, out_features: int, num_pieces: int,
                  bias: bool = True) -> None:
-        super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features),
                             ("num_pieces", num_pieces)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Maxout: {name} must be a positive int, got {value!r}")
-        self.in_features, self.out_features = in_features, out_features
+        super().__init__(in_features, out_features * num_pieces, bias)
+        self.out_features = out_features  # the layer's outputs, after the max
         self.num_pieces = num_pieces
-        rows = out_features * num_pieces
-        self.weight = Parameter(np.empty((rows, in_features), dtype=np.float32))
-        if bias:
-            self.bias = Parameter(np.empty(rows, dtype=np.float32))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw the weights and biases afresh, as ``nn.Linear`` does."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim == 0 or input.shape[-1] != self.in_features:
-            raise self.input_error(
-                f"expected an input with {self.in_features} features in its last dim, got "
-                f"shape {tuple(input.shape)}"
-            )
-        z = matmul(input, self.weight.t())
-        if self.bias is not None:
-            z = z + self.bias
-        return F.maxout(z, self.num_pieces, dim=-1)
+        return F.maxout(super().forward(input), self.num_pieces, dim=-1)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

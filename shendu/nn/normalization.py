@@ -17,6 +17,22 @@ from shendu.tensor import Tensor
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
 
 
+def _add_affine(module: Module, shape: tuple, affine: bool, bias: bool, dtype) -> None:
+    """Register the learnable per-feature scale ``weight`` and shift ``bias`` (None when the
+    layer is not affine, or has no bias), as PyTorch's normalization layers name them."""
+    module.register_parameter("weight", _empty_parameter(shape, dtype) if affine else None)
+    module.register_parameter("bias",
+                              _empty_parameter(shape, dtype) if affine and bias else None)
+
+
+def _reset_affine(module: Module) -> None:
+    """Scale 1 and shift 0: the layer starts as a plain standardization."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _BatchNorm(Module):
     """Batch normalization over the channels (dim 1); subclasses check the input's rank."""
 
@@ -30,15 +46,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = _empty_parameter((num_features,), dtype)
-            if bias:
-                self.bias = _empty_parameter((num_features,), dtype)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _add_affine(self, (num_features,), affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, dtype)))
             self.register_buffer("running_var", Tensor._make(np.ones(num_features, dtype)))
@@ -59,10 +67,7 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         """Reset the running statistics, and the weight to 1 and the bias to 0."""
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input(self, input: Tensor) -> None:
         raise NotImplementedError
@@ -169,23 +174,12 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(int(n) for n in normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = _empty_parameter(self.normalized_shape, dtype)
-            if bias:
-                self.bias = _empty_parameter(self.normalized_shape, dtype)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _add_affine(self, self.normalized_shape, elementwise_affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Weight 1, bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         shape = self.normalized_shape
@@ -227,23 +221,12 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = _empty_parameter((num_channels,), dtype)
-            if bias:
-                self.bias = _empty_parameter((num_channels,), dtype)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _add_affine(self, (num_channels,), affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Weight 1, bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         c = self.num_channels

@@ -59,10 +59,11 @@ def register_macs(*class_names: str) -> Callable[[MacRule], MacRule]:
 
 @register_macs("Linear")
 def _linear_macs(module, inputs, output) -> int:
-    """y = x W^T + b: each output element is a dot product of in_features terms, so a call
-    costs numel(y) * in_features MACs (rows * in_features * out_features, the rows being the
-    batch and any extra leading dims)."""
-    return output.data.size * module.in_features
+    """y = x W^T + b: a call costs rows * weight rows * in_features MACs, the rows being the
+    batch and any extra leading dims (numel(y) * in_features for Linear; Maxout, a Linear
+    whose outputs are then pooled k at a time, computes k times as many dot products)."""
+    rows = output.data.size // output.shape[-1] if output.ndim else 1
+    return rows * module.weight.shape[0] * module.in_features
 
 
 def count_macs(module: Module, inputs: tuple, output) -> int:
