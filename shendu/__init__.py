@@ -35,6 +35,7 @@ from shendu.creation import (
     zeros,
     zeros_like,
 )
+from shendu.ops.activation import log_softmax, softmax
 from shendu.ops.elementwise import (
     abs,
     add,

@@ -386,6 +386,7 @@ def _is_scalar(x) -> bool:
 # Each method is the functional form from shendu/ops with the tensor as ``input``; the
 # functions carry the docstrings.
 def _bind_methods() -> None:
+    from shendu.ops import activation as A
     from shendu.ops import elementwise as E
     from shendu.ops import index as I
     from shendu.ops import linalg as L
@@ -402,6 +403,7 @@ def _bind_methods() -> None:
            "expand expand_as repeat tile flip roll split chunk",
         I: "gather index_select masked_fill",
         O: "sort argsort topk",
+        A: "softmax log_softmax",
     }
     for module, names in modules.items():
         for name in names.split():

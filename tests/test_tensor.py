@@ -183,3 +183,11 @@ def test_comparisons_give_bool_tensors():
     assert shendu.isnan(shendu.tensor([float("nan"), 1.0])).tolist() == [True, False]
     with pytest.raises(ValueError, match=r"eq: shapes \(3,\) and \(2,\)"):
         _ = a == shendu.tensor([1, 2])
+
+
+def test_softmax_methods_match_functional():
+    x = shendu.randn(3, 4)
+    np.testing.assert_array_equal(x.softmax(dim=1).numpy(),
+                                  shendu.nn.functional.softmax(x, dim=1).numpy())
+    np.testing.assert_array_equal(shendu.log_softmax(x, -1).numpy(),
+                                  shendu.nn.functional.log_softmax(x, dim=-1).numpy())
