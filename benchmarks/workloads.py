@@ -43,7 +43,28 @@ def mlp_step(lib, batch: int = 64, sizes=(784, 256, 10)):
     return step
 
 
+def conv_step(lib, batch: int = 128):
+    """Forward and backward of two convolutions, Conv2d(1, 6, 5, padding=2) -> ReLU ->
+    Conv2d(6, 16, 5) (LeNet-5's, without the pooling), on a batch of 28x28 single-channel
+    inputs: measures the im2col + GEMM path, the weight gradients of both layers and the input
+    gradient of the second."""
+    lib.manual_seed(0)
+    conv1 = lib.nn.Conv2d(1, 6, 5, padding=2)
+    conv2 = lib.nn.Conv2d(6, 16, 5)
+    X = lib.randn(batch, 1, 28, 28)
+    params = [*conv1.parameters(), *conv2.parameters()]
+
+    def step():
+        y = conv2(conv1(X).relu())
+        y.sum().backward()
+        for p in params:
+            p.grad = None
+
+    return step
+
+
 WORKLOADS = {
     "elementwise_chain": elementwise_chain,
     "mlp_step": mlp_step,
+    "conv_step": conv_step,
 }

@@ -3,6 +3,7 @@
 
 from shendu.nn import functional, init, utils
 from shendu.nn.activation import *  # noqa: F403
+from shendu.nn.conv import *  # noqa: F403
 from shendu.nn.dropout import *  # noqa: F403
 from shendu.nn.embedding import *  # noqa: F403
 from shendu.nn.linear import *  # noqa: F403
@@ -17,4 +18,5 @@ from shendu.nn.module import (
 )
 from shendu.nn.normalization import *  # noqa: F403
 from shendu.nn.parameter import Parameter
+from shendu.nn.pooling import *  # noqa: F403
 from shendu.nn.summary import summary
