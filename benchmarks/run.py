@@ -3,16 +3,32 @@ between the two, and print the median seconds of each and the ratio shendu / tor
 
     python -m benchmarks.run                      # every workload
     python -m benchmarks.run elementwise_chain --repeats 50
+    python -m benchmarks.run lenet_step --memory  # also the peak memory of each library
+
+``--memory`` runs each library alone in a fresh process (memory is per process) and reports
+its peak resident set size and how far a few steps raise it above the level before the first
+step (the activations and gradients a step holds at once).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import statistics
+import subprocess
+import sys
 import time
 
-import shendu
 from benchmarks.workloads import WORKLOADS
+
+
+def _libraries() -> dict:
+    libs = {"shendu": importlib.import_module("shendu")}
+    try:
+        libs["torch"] = importlib.import_module("torch")
+    except ImportError:
+        pass
+    return libs
 
 
 def _time(step, inner: int) -> float:
@@ -24,36 +40,70 @@ def _time(step, inner: int) -> float:
 
 def measure(name: str, repeats: int, inner: int) -> dict:
     """Median seconds per repetition of workload ``name`` for each library."""
-    libs = {"shendu": shendu}
-    try:
-        import torch
-
-        libs["torch"] = torch
-    except ImportError:
-        pass
-    steps = {lib_name: WORKLOADS[name](lib) for lib_name, lib in libs.items()}
+    workload = WORKLOADS[name][0]
+    steps = {lib_name: workload(lib) for lib_name, lib in _libraries().items()}
     for step in steps.values():  # warm up
         _time(step, inner)
-    samples = {lib_name: [] for lib_name in libs}
+    samples = {lib_name: [] for lib_name in steps}
     for _ in range(repeats):
         for lib_name, step in steps.items():
             samples[lib_name].append(_time(step, inner))
     return {lib_name: statistics.median(s) for lib_name, s in samples.items()}
 
 
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM the peak;
+    unlike getrusage's maxrss, VmHWM is not inherited from the parent across exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _peak_in_this_process(name: str, lib_name: str) -> None:
+    """Child process: build the workload, run 3 steps, print 'peak_MiB step_MiB'."""
+    step = WORKLOADS[name][0](importlib.import_module(lib_name))
+    before = _status_mib("VmRSS")
+    for _ in range(3):
+        step()
+    peak = _status_mib("VmHWM")
+    print(f"{peak:.1f} {peak - before:.1f}")
+
+
+def peak_memory(name: str) -> dict:
+    """{library: (peak RSS MiB, rise during steps MiB)}, each library in its own process."""
+    result = {}
+    for lib_name in _libraries():
+        out = subprocess.run([sys.executable, "-m", "benchmarks.run", name, "--peak-of", lib_name],
+                             capture_output=True, text=True, check=True).stdout.split()
+        result[lib_name] = (float(out[0]), float(out[1]))
+    return result
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workloads", nargs="*", default=sorted(WORKLOADS))
-    parser.add_argument("--repeats", type=int, default=30, help="timed samples per library")
-    parser.add_argument("--inner", type=int, default=5, help="repetitions per sample")
+    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--repeats", type=int, help="timed samples per library "
+                        "(default: the workload's own)")
+    parser.add_argument("--inner", type=int, help="repetitions per sample")
+    parser.add_argument("--memory", action="store_true", help="also measure peak memory")
+    parser.add_argument("--peak-of", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    print(f"{'workload':<24}{'shendu (s)':>14}{'torch (s)':>14}{'shendu/torch':>14}")
+    if args.peak_of:
+        _peak_in_this_process(args.workloads[0], args.peak_of)
+        return
+    print(f"{'workload':<20}{'shendu (s)':>12}{'torch (s)':>12}{'shendu/torch':>14}")
     for name in args.workloads:
-        result = measure(name, args.repeats, args.inner)
+        _, repeats, inner = WORKLOADS[name]
+        result = measure(name, args.repeats or repeats, args.inner or inner)
         ours, theirs = result["shendu"], result.get("torch")
         ratio = f"{ours / theirs:.2f}" if theirs else "n/a"
         theirs_text = f"{theirs:.6f}" if theirs else "n/a"
-        print(f"{name:<24}{ours:>14.6f}{theirs_text:>14}{ratio:>14}")
+        print(f"{name:<20}{ours:>12.6f}{theirs_text:>12}{ratio:>14}")
+        if args.memory:
+            for lib_name, (peak, rise) in peak_memory(name).items():
+                print(f"  {lib_name:<8} peak RSS {peak:8.1f} MiB, a step adds {rise:7.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -63,8 +63,73 @@ def conv_step(lib, batch: int = 128):
     return step
 
 
+def _sgd_step(lib, model, loss, lr: float = 0.01):
+    """Backward and a plain SGD update, written with public API only (same for both libs)."""
+    model.zero_grad()
+    loss.backward()
+    with lib.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+
+
+def lenet_step(lib, batch: int = 128):
+    """One training step (forward, cross-entropy, backward, SGD update) of LeNet-5 (ReLU, max
+    pooling) on a batch of MNIST-sized images."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    X, y = lib.randn(batch, 1, 28, 28), lib.randint(0, 10, (batch,))
+
+    def step():
+        _sgd_step(lib, model, nn.functional.cross_entropy(model(X), y))
+
+    return step
+
+
+def resnet18_step(lib, batch: int = 32):
+    """One training step of a CIFAR-style ResNet-18 (3x3 stem, four stages of two basic blocks
+    with 64/128/256/512 channels, global average pooling) on a batch of 3x32x32 images."""
+    nn = lib.nn
+
+    class Block(nn.Module):
+        def __init__(self, c_in, c_out, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(c_out)
+            self.conv2 = nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(c_out)
+            self.shortcut = nn.Sequential()
+            if stride != 1 or c_in != c_out:  # the 1x1 projection where the shape changes
+                self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False),
+                                              nn.BatchNorm2d(c_out))
+
+        def forward(self, x):
+            out = self.bn1(self.conv1(x)).relu()
+            return (self.bn2(self.conv2(out)) + self.shortcut(x)).relu()
+
+    lib.manual_seed(0)
+    stages, c_in = [], 64
+    for c_out, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        stages += [Block(c_in, c_out, stride), Block(c_out, c_out, 1)]
+        c_in = c_out
+    model = nn.Sequential(nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+                          *stages, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10))
+    X, y = lib.randn(batch, 3, 32, 32), lib.randint(0, 10, (batch,))
+
+    def step():
+        _sgd_step(lib, model, nn.functional.cross_entropy(model(X), y))
+
+    return step
+
+
+# name -> (workload, default timed samples, repetitions per sample)
 WORKLOADS = {
-    "elementwise_chain": elementwise_chain,
-    "mlp_step": mlp_step,
-    "conv_step": conv_step,
+    "elementwise_chain": (elementwise_chain, 30, 5),
+    "mlp_step": (mlp_step, 30, 5),
+    "conv_step": (conv_step, 20, 2),
+    "lenet_step": (lenet_step, 20, 2),
+    "resnet18_step": (resnet18_step, 5, 1),
 }
