@@ -1,8 +1,13 @@
 """``shendu.nn.functional`` (import as ``F``): the stateless form of every layer, activation
-and loss. The ops live in ``shendu/ops``; this module gathers their public names."""
+and loss. The ops live in ``shendu/ops``; this module gathers their public names.
+
+The curriculum's absolute-value rectifier, g(x) = max(0, x) + a min(0, x) with a = -1, is |x|:
+``F.abs``.
+"""
 
 from shendu.ops.activation import *  # noqa: F403
 from shendu.ops.conv import *  # noqa: F403
+from shendu.ops.elementwise import abs  # noqa: F401
 from shendu.ops.layers import *  # noqa: F403
 from shendu.ops.loss import *  # noqa: F403
 from shendu.ops.normalization import *  # noqa: F403
