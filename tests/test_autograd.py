@@ -346,3 +346,27 @@ def test_custom_function_without_staticmethod():
     x = shendu.tensor([3.0], dtype=shendu.float64, requires_grad=True)
     Square.apply(x).sum().backward()
     assert x.grad.item() == 6.0
+
+
+class SeesNeeds(Function):
+    """Records, in forward, which gradients will be wanted (as PyTorch allows)."""
+
+    seen: list = []
+
+    @staticmethod
+    def forward(ctx, x, y):
+        SeesNeeds.seen.append(ctx.needs_input_grad)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+def test_needs_input_grad_is_known_in_forward():
+    SeesNeeds.seen.clear()
+    x = shendu.ones(2, requires_grad=True)
+    SeesNeeds.apply(x, shendu.ones(2))
+    with shendu.no_grad():
+        SeesNeeds.apply(x, shendu.ones(2))
+    assert SeesNeeds.seen == [(True, False), (False, False)]

@@ -63,6 +63,8 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
     found: dict[int, np.ndarray] = {}
     stored: set[int] = set()
     pop, push, ndarray = heappop, heappush, np.ndarray  # locals: this loop runs once per op
+    # neither changes while backward runs: read them once
+    last_inplace, check_anomalies = versions.last_inplace, anomaly._enabled
     # ``after`` holds one queued entry outside the heap: in a chain of ops (the usual graph)
     # each op has one parent, which is then always the next to run, and the heap stays empty.
     after = None
@@ -83,7 +85,7 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
                 _store_grad(t, grad, stored)
         if wanted is not None and id(t) in wanted:
             found[id(t)] = grad
-        if versions.last_inplace > ctx._seq and ctx.saved_tensors:
+        if last_inplace > ctx._seq and ctx.saved_tensors:
             versions.check_saved(ctx, t)
         input_grads = ctx.backward(ctx, grad)
         if type(input_grads) is not tuple:
@@ -110,7 +112,7 @@ def run_backward(roots, seeds, retain_graph: bool = False, inputs=None) -> dict 
                 after = (-parent_ctx._seq, parent)
             else:
                 push(heap, (-parent_ctx._seq, parent))
-        if anomaly._enabled:
+        if check_anomalies:
             for i, g in enumerate(input_grads):
                 anomaly.check_finite(g, type(ctx).__name__, f"backward (gradient {i})")
         if not retain_graph:

@@ -35,6 +35,7 @@ from shendu.tensor import Tensor
 # the backward engine its order (and in-place checks their reference point).
 _sequence = versions.sequence
 _ndarray = np.ndarray
+_NONE_NEEDED = [(False,) * n for n in range(64)]  # needs_input_grad of calls not recorded
 _new = object.__new__
 
 
@@ -43,7 +44,8 @@ class Function:
 
     Attributes set by :meth:`apply` on the ctx:
         inputs: the positional arguments of the call (Tensors and other values).
-        needs_input_grad: for each positional argument, whether its gradient is needed.
+        needs_input_grad: for each positional argument, whether its gradient is needed
+            (already set when ``forward`` runs, so it can skip saving what won't be used).
         saved_tensors: what ``forward`` passed to :meth:`save_for_backward`.
     """
 
@@ -97,6 +99,9 @@ class Function:
             else:
                 arrays.append(a)
                 needs.append(False)
+        # as in PyTorch, forward can already see which gradients will be wanted
+        recording = record and grad_mode._enabled
+        ctx.needs_input_grad = tuple(needs) if recording else _NONE_NEEDED[len(needs)]
         try:
             out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as err:
@@ -110,9 +115,8 @@ class Function:
 
         result = _new(Tensor)
         result.data = out
-        if record and grad_mode._enabled and out.dtype.kind == "f":
+        if recording and out.dtype.kind == "f":
             ctx.inputs = args
-            ctx.needs_input_grad = tuple(needs)
             ctx._seq = next(_sequence)
             result.requires_grad = True
             result._ctx = ctx

@@ -48,7 +48,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from shendu.autograd import grad_mode
 from shendu.autograd.function import Function
 from shendu.tensor import Tensor
 
@@ -311,14 +310,14 @@ def _add_bias(y: np.ndarray, bias) -> np.ndarray:
 # ---------------------------------------------------------------------------- ops
 class ConvNd(Function):
     @staticmethod
-    def forward(ctx, x, weight, bias, geometry, keep_col):
-        # keep_col: the weight needs a gradient (so col is kept for dW = dY col^T)
+    def forward(ctx, x, weight, bias, geometry):
         unbatched = x.ndim == weight.ndim - 1
         if unbatched:
             x = x[None]
         out_size = output_size(x.shape[2:], weight.shape[2:], geometry)
         rows, col = _correlate(x, weight, out_size, geometry)
-        ctx.save_for_backward(weight, col if keep_col else None)
+        # col is kept only for the weight gradient, dW = dY col^T
+        ctx.save_for_backward(weight, col if ctx.needs_input_grad[1] else None)
         ctx.geometry, ctx.unbatched, ctx.x_shape = geometry, unbatched, x.shape
         out = _add_bias(_unrows(rows, x.shape[0], out_size), bias)
         return out[0] if unbatched else out
@@ -339,20 +338,20 @@ class ConvNd(Function):
             gw = np.matmul(rows, col.transpose(0, 2, 1)).reshape(weight.shape)  # dY col^T
         if needs[2]:
             gb = rows.sum(axis=2).reshape(-1)  # d y/d b = 1 at every position
-        return gx, gw, gb, None, None
+        return gx, gw, gb, None
 
 
 class ConvTransposeNd(Function):
     @staticmethod
-    def forward(ctx, x, weight, bias, geometry, size, keep_rows):
+    def forward(ctx, x, weight, bias, geometry, size):
         # the input gradient of the convolution (weight, geometry) whose input has spatial
-        # ``size`` and whose output is x; keep_rows: the weight needs a gradient
+        # ``size`` and whose output is x
         unbatched = x.ndim == weight.ndim - 1
         if unbatched:
             x = x[None]
         rows = _rows(x, geometry.groups)
         out = _input_grad(rows, weight, x.shape[0], size, x.shape[2:], geometry)
-        ctx.save_for_backward(weight, rows if keep_rows else None)
+        ctx.save_for_backward(weight, rows if ctx.needs_input_grad[1] else None)
         ctx.geometry, ctx.unbatched, ctx.x_size = geometry, unbatched, x.shape[2:]
         out = _add_bias(out, bias)
         return out[0] if unbatched else out
@@ -375,7 +374,7 @@ class ConvTransposeNd(Function):
                 gw = np.matmul(rows, col.transpose(0, 2, 1)).reshape(weight.shape)
         if needs[2]:
             gb = grad.sum(axis=(0, *range(2, grad.ndim)))
-        return gx, gw, gb, None, None, None
+        return gx, gw, gb, None, None
 
 
 # ---------------------------------------------------------------------------- arguments
@@ -498,10 +497,6 @@ def _check_bias(op: str, bias, channels: int) -> None:
                          f"got {bias.shape}")
 
 
-def _needs_grad(t) -> bool:
-    return t.requires_grad and grad_mode._enabled
-
-
 # ---------------------------------------------------------------------------- functional API
 def _convolution(op: str, nd: int, input, weight, bias, stride, padding, dilation,
                  groups) -> Tensor:
@@ -518,7 +513,7 @@ def _convolution(op: str, nd: int, input, weight, bias, stride, padding, dilatio
     if problem:
         raise ValueError(f"{op}: {problem} (weight shape {weight.shape}, groups="
                          f"{geometry.groups})")
-    return ConvNd.apply(input, weight, bias, geometry, _needs_grad(weight))
+    return ConvNd.apply(input, weight, bias, geometry)
 
 
 def transposed_size(op: str, size: tuple, kernel: tuple, geometry: Geometry,
@@ -565,7 +560,7 @@ def _transposed_convolution(op: str, nd: int, input, weight, bias, stride, paddi
     if problem:
         raise ValueError(f"{op}: {problem} (weight shape {weight.shape})")
     size = transposed_size(op, input.shape[-nd:], weight.shape[2:], geometry, output_padding)
-    return ConvTransposeNd.apply(input, weight, bias, geometry, size, _needs_grad(weight))
+    return ConvTransposeNd.apply(input, weight, bias, geometry, size)
 
 
 _CONV_DOC = """Applies a {nd}-D convolution (a cross-correlation, as PyTorch) over an input
