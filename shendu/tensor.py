@@ -8,8 +8,6 @@ the formulas live in ``shendu/ops``.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from shendu import backend
@@ -376,10 +374,6 @@ def _format(t: Tensor) -> str:
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return prefix + ", ".join([body, *extras]) + ")"
-
-
-def _is_scalar(x) -> bool:
-    return isinstance(x, numbers.Number)
 
 
 # ---------------------------------------------------------------------------- methods
