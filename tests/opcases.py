@@ -13,6 +13,8 @@ it takes. The same cases drive:
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -72,9 +74,13 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     draw: object = None
     torch: bool = True
-    grad: bool = True
+    grad: bool | None = None  # None: differentiable when some input is a float that needs grad
     atol: float = 1e-5
     rtol: float = 1e-3
+
+    def __post_init__(self) -> None:
+        if self.grad is None:
+            self.grad = any(a.is_float and a.grad for a in self.args)
 
 
 def make_arrays(case_args, seed: int) -> list:
@@ -163,3 +169,18 @@ def assert_matches(name: str, actual, expected, dtype) -> None:
 
 def _all_zero(a) -> bool:
     return a is None or not np.any(a)
+
+
+def build_module(lib, expression: str):
+    """The module written as ``expression`` (``"Sequential(Linear(2, 3), ReLU())"``) built from
+    ``lib.nn``: the same text gives the shendu and the PyTorch module."""
+    return eval(re.sub(r"\b([A-Z]\w*)\(", r"lib.nn.\1(", expression), {"lib": lib})
+
+
+def check_state_dict_keys_and_repr(modules: dict, expression: str) -> None:
+    """``modules[expression]`` is (state_dict keys, repr or None) of the shendu module."""
+    keys, text = modules[expression]
+    module = build_module(importlib.import_module("shendu"), expression)
+    assert list(module.state_dict()) == keys
+    if text is not None:
+        assert repr(module) == text

@@ -10,7 +10,6 @@ error messages and the summary's MAC count.
 from __future__ import annotations
 
 import math
-import re
 import warnings
 
 import numpy as np
@@ -23,7 +22,15 @@ from shendu import nn
 from shendu.nn import functional as F
 from shendu.ops import conv as conv_ops
 from tests.cases.conv import CASES, _conv, _conv_transpose, conv_args, conv_transpose_args
-from tests.opcases import Case, assert_matches, make_arrays, rel_error, run
+from tests.opcases import (
+    Case,
+    assert_matches,
+    build_module,
+    check_state_dict_keys_and_repr,
+    make_arrays,
+    rel_error,
+    run,
+)
 
 try:
     import torch
@@ -266,17 +273,9 @@ MODULES = {
 }
 
 
-def _build(lib, expression: str):
-    return eval(re.sub(r"\b([A-Z]\w*)\(", r"lib.nn.\1(", expression), {"lib": lib})
-
-
 @pytest.mark.parametrize("expression", list(MODULES))
 def test_state_dict_keys_and_repr(expression):
-    keys, text = MODULES[expression]
-    module = _build(shendu, expression)
-    assert list(module.state_dict()) == keys
-    if text is not None:
-        assert repr(module) == text
+    check_state_dict_keys_and_repr(MODULES, expression)
 
 
 @pytest.mark.parametrize("expression", list(MODULES))
@@ -285,7 +284,8 @@ def test_state_dict_keys_and_repr(expression):
 def test_layers_match_torch(expression):
     """The same repr, state_dict keys and shapes; a torch state_dict loads and gives the same
     outputs and gradients (each padding mode, float64)."""
-    ours, theirs = _build(shendu, expression).double(), _build(torch, expression).double()
+    ours = build_module(shendu, expression).double()
+    theirs = build_module(torch, expression).double()
     assert repr(ours) == repr(theirs)
     assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == \
         [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()]

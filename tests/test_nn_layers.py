@@ -5,7 +5,6 @@ live), initialisation statistics, dropout statistics, state_dict keys, repr, and
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ import shendu
 from shendu import nn
 from shendu.nn import functional as F
 from tests.cases.layers import SCENARIOS, run_scenario, scenario_inputs
-from tests.opcases import assert_matches
+from tests.opcases import assert_matches, build_module, check_state_dict_keys_and_repr
 
 try:
     import torch
@@ -555,24 +554,16 @@ MODULES = {
 }
 
 
-def _build(lib, expression: str):
-    return eval(re.sub(r"\b([A-Z]\w*)\(", r"lib.nn.\1(", expression), {"lib": lib})
-
-
 @pytest.mark.parametrize("expression", list(MODULES))
 def test_state_dict_keys_and_repr(expression):
-    keys, text = MODULES[expression]
-    module = _build(shendu, expression)
-    assert list(module.state_dict()) == keys
-    if text is not None:
-        assert repr(module) == text
+    check_state_dict_keys_and_repr(MODULES, expression)
 
 
 @needs_torch
 @pytest.mark.torch
 @pytest.mark.parametrize("expression", list(MODULES))
 def test_state_dict_keys_and_repr_match_torch(expression):
-    ours, theirs = _build(shendu, expression), _build(torch, expression)
+    ours, theirs = build_module(shendu, expression), build_module(torch, expression)
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert [tuple(v.shape) for v in ours.state_dict().values()] == \
         [tuple(v.shape) for v in theirs.state_dict().values()]

@@ -110,45 +110,30 @@ class L1(Function):
 
 
 class SmoothL1(Function):
+    """Smooth L1 and Huber loss in one op: for d = x - y, quadratic inside (-t, t) and linear
+    with slope s outside, l = (s / t) d^2 / 2 or s (|d| - t / 2). Smooth L1 is t = beta, s = 1;
+    Huber is t = s = delta."""
+
     @staticmethod
-    def forward(ctx, x, y, beta, reduction):
+    def forward(ctx, x, y, threshold, slope, reduction):
         xp = get_array_module(x)
         diff = x - y
         size = xp.abs(diff)
-        quadratic = size < beta
-        # 0.5 d^2 / beta inside (-beta, beta), |d| - 0.5 beta outside
-        loss = xp.where(quadratic, 0.5 * diff * diff / beta, size - 0.5 * beta)
+        quadratic = size < threshold
+        curvature = slope / threshold
+        loss = xp.where(quadratic, (0.5 * curvature) * diff * diff,
+                        slope * (size - 0.5 * threshold))
         ctx.save_for_backward(diff, quadratic)
-        ctx.beta, ctx.reduction = beta, reduction
+        ctx.curvature, ctx.slope, ctx.reduction = curvature, slope, reduction
         return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         diff, quadratic = ctx.saved_tensors
         xp = get_array_module(diff)
-        slope = xp.where(quadratic, diff / ctx.beta, xp.sign(diff))  # d/dx: d / beta or sign(d)
-        return _pair(ctx, slope * _spread(grad, ctx.reduction, diff.shape)) + (None, None)
-
-
-class Huber(Function):
-    @staticmethod
-    def forward(ctx, x, y, delta, reduction):
-        xp = get_array_module(x)
-        diff = x - y
-        size = xp.abs(diff)
-        quadratic = size < delta
-        # 0.5 d^2 inside (-delta, delta), delta (|d| - 0.5 delta) outside
-        loss = xp.where(quadratic, 0.5 * diff * diff, delta * (size - 0.5 * delta))
-        ctx.save_for_backward(diff, quadratic)
-        ctx.delta, ctx.reduction = delta, reduction
-        return _reduce(loss, reduction)
-
-    @staticmethod
-    def backward(ctx, grad):
-        diff, quadratic = ctx.saved_tensors
-        xp = get_array_module(diff)
-        slope = xp.where(quadratic, diff, ctx.delta * xp.sign(diff))  # d or delta sign(d)
-        return _pair(ctx, slope * _spread(grad, ctx.reduction, diff.shape)) + (None, None)
+        # d l/dx = (s / t) d inside, s sign(d) outside
+        gradient = xp.where(quadratic, ctx.curvature * diff, ctx.slope * xp.sign(diff))
+        return _pair(ctx, gradient * _spread(grad, ctx.reduction, diff.shape)) + (None,) * 3
 
 
 def _pair(ctx, gx: np.ndarray) -> tuple:
@@ -644,7 +629,7 @@ def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0)
     target = _float_target(op, input, target)
     if beta == 0:
         return L1.apply(input, target, reduction)
-    return SmoothL1.apply(input, target, float(beta), reduction)
+    return SmoothL1.apply(input, target, float(beta), 1.0, reduction)
 
 
 def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
@@ -659,8 +644,8 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Te
     _check_reduction("huber_loss", reduction)
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
-    return Huber.apply(input, _float_target("huber_loss", input, target), float(delta),
-                       reduction)
+    target = _float_target("huber_loss", input, target)
+    return SmoothL1.apply(input, target, float(delta), float(delta), reduction)
 
 
 # ---------------------------------------------------------------------------- binary API

@@ -126,9 +126,11 @@ class Mean(Function):
 
 # ---------------------------------------------------------------------------- max and min
 class AMax(Function):
+    pick = np.max  # AMin changes only this
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        out = x.max(axis=axes, keepdims=keepdim)
+        out = type(ctx).pick(x, axis=axes, keepdims=keepdim)
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out
@@ -144,13 +146,8 @@ class AMax(Function):
 
 
 class AMin(AMax):
-    # backward is AMax's: the gradient goes evenly to the elements equal to the min
-    @staticmethod
-    def forward(ctx, x, axes, keepdim):
-        out = x.min(axis=axes, keepdims=keepdim)
-        ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
-        return out
+    # forward and backward are AMax's: the gradient goes evenly to the elements equal to the min
+    pick = np.min
 
 
 class TakeAlongDim(Function):
