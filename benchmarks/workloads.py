@@ -125,6 +125,21 @@ def resnet18_step(lib, batch: int = 32):
     return step
 
 
+def adam_step(lib, shapes=((784, 512), (512,), (512, 512), (512,), (512, 512), (512,),
+                           (512, 128), (128,), (128, 10), (10,))):
+    """One Adam update (default options) of about a million float32 parameters (994,190) in
+    ten tensors, the weights and biases of a 784-512-512-512-128-10 perceptron, with fixed
+    gradients: measures the optimizer alone."""
+    lib.manual_seed(0)
+    params = [lib.randn(*shape, requires_grad=True) for shape in shapes]
+    for p in params:
+        p.grad = lib.randn(*shape) if (shape := tuple(p.shape)) else None
+    opt = lib.optim.Adam(params, lr=1e-3)
+    opt.step()          # create the state outside the timed steps
+
+    return opt.step
+
+
 # name -> (workload, default timed samples, repetitions per sample)
 WORKLOADS = {
     "elementwise_chain": (elementwise_chain, 30, 5),
@@ -132,4 +147,5 @@ WORKLOADS = {
     "conv_step": (conv_step, 20, 2),
     "lenet_step": (lenet_step, 20, 2),
     "resnet18_step": (resnet18_step, 5, 1),
+    "adam_step": (adam_step, 30, 10),
 }

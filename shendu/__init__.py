@@ -117,7 +117,7 @@ from shendu.tensor import Tensor, _bind_methods
 _bind_methods()
 del _bind_methods
 
-from shendu import nn  # noqa: E402  (after the Tensor methods exist)
+from shendu import nn, optim  # noqa: E402  (after the Tensor methods exist)
 
 float = float32
 double = float64
