@@ -1,7 +1,7 @@
 """``shendu.nn``: modules (layers, activations, losses), ``functional``, ``init`` and
 ``utils``, with PyTorch's names and defaults."""
 
-from shendu.nn import functional, init, utils
+from shendu.nn import functional, init, regularizers, utils
 from shendu.nn.activation import *  # noqa: F403
 from shendu.nn.conv import *  # noqa: F403
 from shendu.nn.dropout import *  # noqa: F403
@@ -19,4 +19,5 @@ from shendu.nn.module import (
 from shendu.nn.normalization import *  # noqa: F403
 from shendu.nn.parameter import Parameter
 from shendu.nn.pooling import *  # noqa: F403
+from shendu.nn.regularizers import L1, L1L2, L2
 from shendu.nn.summary import summary

@@ -9,8 +9,9 @@ import math
 
 from shendu.nn import functional as F
 from shendu.nn import init
-from shendu.nn.linear import _empty_parameter, _factory_dtype
+from shendu.nn.linear import _attach_regularizers, _empty_parameter, _factory_dtype
 from shendu.nn.module import Module
+from shendu.nn.regularizers import Regularizer
 from shendu.nn.summary import register_macs
 from shendu.ops import conv as _conv
 from shendu.tensor import Tensor
@@ -30,7 +31,8 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride, padding,
                  dilation, transposed: bool, output_padding, groups: int, bias: bool,
-                 padding_mode: str, device, dtype) -> None:
+                 padding_mode: str, device, dtype, weight_regularizer: Regularizer | None = None,
+                 bias_regularizer: Regularizer | None = None) -> None:
         super().__init__()
         name, nd = type(self).__name__, self._nd
         dtype = _factory_dtype(device, dtype)
@@ -71,6 +73,7 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+        _attach_regularizers(self, weight_regularizer, bias_regularizer)
 
     def reset_parameters(self) -> None:
         """Draw the weight and bias again, as PyTorch initialises them: the weight from
@@ -105,9 +108,11 @@ class _ConvNd(Module):
 class _Conv(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, *, weight_regularizer: Regularizer | None = None,
+                 bias_regularizer: Regularizer | None = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         False, 0, groups, bias, padding_mode, device, dtype)
+                         False, 0, groups, bias, padding_mode, device, dtype,
+                         weight_regularizer, bias_regularizer)
 
     def _geometry(self) -> _conv.Geometry:
         return _conv.geometry_of(type(self).__name__, self._nd, self.kernel_size, self.stride,
@@ -197,6 +202,7 @@ _TRANSPOSED_DOC = """{nd}-D transposed convolution layer: the gradient of Conv{n
             output size; this picks one). ``forward(input, output_size=...)`` computes it from
             the wanted size instead.
         padding_mode: only ``"zeros"``.
+        weight_regularizer, bias_regularizer: keyword-only penalties, as Conv{nd}d's.
 
     Shape: ``{shape}`` (or one unbatched sample ``{unbatched}``)
     to ``{out_shape}``, per spatial dim
@@ -244,7 +250,9 @@ class Conv3d(_Conv):
 class _ConvTranspose(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", device=None, dtype=None) -> None:
+                 padding_mode: str = "zeros", device=None, dtype=None, *,
+                 weight_regularizer: Regularizer | None = None,
+                 bias_regularizer: Regularizer | None = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for '
                              f"{type(self).__name__}, got padding_mode={padding_mode!r}")
@@ -252,7 +260,8 @@ class _ConvTranspose(_ConvNd):
             raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of "
                              f"{self._nd} ints, got {padding!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         True, output_padding, groups, bias, padding_mode, device, dtype)
+                         True, output_padding, groups, bias, padding_mode, device, dtype,
+                         weight_regularizer, bias_regularizer)
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         problem = _conv.transposed_input_problem(self._nd, input.shape, self.in_channels)

@@ -12,6 +12,7 @@ from shendu.nn import functional as F
 from shendu.nn import init
 from shendu.nn.module import Module
 from shendu.nn.parameter import Parameter
+from shendu.nn.regularizers import Regularizer
 from shendu.ops.shape import flatten, unflatten
 from shendu.tensor import Tensor
 
@@ -32,6 +33,17 @@ def _empty_parameter(shape: tuple, dtype) -> Parameter:
     return Parameter(Tensor._make(np.empty(shape, dtype=dtype)))
 
 
+def _attach_regularizers(layer: Module, weight_regularizer, bias_regularizer) -> None:
+    """The Keras-style constructor arguments: ``layer.regularize(weight=..., bias=...)``."""
+    if bias_regularizer is not None and layer.bias is None:
+        raise ValueError(f"{type(layer).__name__}: bias_regularizer={bias_regularizer!r} was "
+                         "given, but the layer has no bias (bias=False)")
+    penalties = {"weight": weight_regularizer, "bias": bias_regularizer}
+    penalties = {key: value for key, value in penalties.items() if value is not None}
+    if penalties:
+        layer.regularize(**penalties)
+
+
 class Linear(Module):
     """Fully connected layer: y = x W^T + b.
 
@@ -40,6 +52,9 @@ class Linear(Module):
         out_features: the size of each output sample's last dim.
         bias: whether to learn an additive bias.
         dtype: of the parameters (float32 by default).
+        weight_regularizer, bias_regularizer: keyword-only, a penalty on the weight or the
+            bias (``shendu.nn.L1``, ``L2``, ``L1L2``), summed by ``regularization_loss()``
+            (Keras's ``kernel_regularizer``); the same as ``.regularize(weight=...)``.
 
     Shape: ``(*, in_features)`` to ``(*, out_features)``.
 
@@ -54,7 +69,8 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
+                 dtype=None, *, weight_regularizer: Regularizer | None = None,
+                 bias_regularizer: Regularizer | None = None) -> None:
         super().__init__()
         dtype = _factory_dtype(device, dtype)
         self.in_features = in_features
@@ -65,6 +81,7 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+        _attach_regularizers(self, weight_regularizer, bias_regularizer)
 
     def reset_parameters(self) -> None:
         """Draw the weight and bias again, as PyTorch initialises them."""
@@ -101,16 +118,20 @@ class Dense(Linear):
             ``"softmax"``, ``"log_softmax"``, ``"gelu"``, ...; Keras's ``"swish"`` is
             ``silu``). ``softmax`` and ``log_softmax`` are taken over the last dim. A name is
             looked up when the layer is called.
+        weight_regularizer, bias_regularizer: keyword-only penalties, as :class:`Linear`.
 
     >>> layer = shendu.nn.Dense(4, 3, activation="softmax")
     """
 
     def __init__(self, in_features: int, out_features: int, activation=None, bias: bool = True,
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, *, weight_regularizer: Regularizer | None = None,
+                 bias_regularizer: Regularizer | None = None) -> None:
         if not (activation is None or callable(activation) or isinstance(activation, str)):
             raise TypeError(f"Dense: activation must be None, a name or a callable, got "
                             f"{type(activation).__name__}")
-        super().__init__(in_features, out_features, bias, device, dtype)
+        super().__init__(in_features, out_features, bias, device, dtype,
+                         weight_regularizer=weight_regularizer,
+                         bias_regularizer=bias_regularizer)
         self.activation = activation
 
     def _activation(self):

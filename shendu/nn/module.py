@@ -10,7 +10,8 @@ whole tree. Registered objects also live in the instance ``__dict__``, so readin
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from types import MappingProxyType
 
 import numpy as np
 
@@ -47,6 +48,9 @@ class Module:
     """
 
     _call_depth = 0  # how many module calls are running: the outermost one names failures
+    # parameter name -> penalty; ``regularize`` gives a module its own dict, so the many
+    # modules that never regularize share this empty, read-only one and pay nothing
+    _regularizers = MappingProxyType({})
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -200,6 +204,84 @@ class Module:
         """Every buffer of this module and the modules below it."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
+
+    # ----------------------------------------------------------------- regularization
+    def regularize(self, **penalties: Callable[[Tensor], Tensor] | None) -> Module:
+        """Attach a penalty to parameters of this module, by name, the Keras way; ``None``
+        removes one. Returns the module, so it chains (``nn.Linear(4, 3).regularize(...)``
+        inside a ``Sequential``). Penalties are configuration: not part of ``state_dict()``.
+
+        Args:
+            **penalties: parameter name = a regularizer (:class:`~shendu.nn.L1`,
+                :class:`~shendu.nn.L2`, :class:`~shendu.nn.L1L2`, or any callable mapping the
+                parameter to a 0-d Tensor) or None.
+
+        >>> layer = nn.Linear(4, 3).regularize(weight=nn.L2(0.01), bias=nn.L1(1e-3))
+        """
+        name = type(self).__name__
+        own = [key for key, param in self._parameters.items() if param is not None]
+        for key, penalty in penalties.items():
+            if key not in self._parameters:
+                has = (f"its parameters are: {', '.join(own)}" if own else
+                       "it has no parameters of its own (regularize the layers inside it)")
+                raise ValueError(f"{name}.regularize: {name} has no parameter {key!r}; {has}")
+            if penalty is None:
+                continue
+            if not callable(penalty):
+                raise TypeError(f"{name}.regularize: the penalty for {key!r} must be a "
+                                f"regularizer (callable on a Tensor) or None, got "
+                                f"{type(penalty).__name__}")
+            if self._parameters[key] is None:
+                raise ValueError(f"{name}.regularize: {key!r} is None in this module (it was "
+                                 "built without it, e.g. bias=False), so it cannot be penalised")
+        if "_regularizers" not in self.__dict__:
+            object.__setattr__(self, "_regularizers", OrderedDict())
+        for key, penalty in penalties.items():
+            if penalty is None:
+                self._regularizers.pop(key, None)
+            else:
+                self._regularizers[key] = penalty
+        return self
+
+    def regularization_loss(self) -> Tensor:
+        """The sum of the penalties attached (with :meth:`regularize`) anywhere in this module,
+        as a 0-d Tensor to add to the data loss:
+
+            loss = data_loss + model.regularization_loss()
+
+        A parameter shared by several modules is penalised once. As in Keras, only trainable
+        parameters count: a frozen one (``requires_grad=False``) adds nothing. With nothing
+        attached it is 0 in the parameters' dtype (float32 when there are none).
+        """
+        total = None
+        chosen = {}  # id(parameter) -> (its dotted name, its penalty)
+        for path, module in self.named_modules():
+            for key, penalty in module._regularizers.items():
+                param = module._parameters.get(key)
+                if param is None or not param.requires_grad:
+                    continue
+                where = f"{path}.{key}" if path else key
+                if id(param) in chosen:
+                    first, first_penalty = chosen[id(param)]
+                    if first_penalty is not penalty and first_penalty != penalty:
+                        raise ValueError(
+                            f"regularization_loss: the shared parameter {first} (also "
+                            f"{where}) has two different penalties, {_describe(first_penalty)} "
+                            f"and {_describe(penalty)}; attach one of them only")
+                    continue
+                chosen[id(param)] = (where, penalty)
+                value = penalty(param)
+                if not isinstance(value, Tensor) or value.ndim != 0:
+                    got = (f"shape {value.shape}" if isinstance(value, Tensor)
+                           else type(value).__name__)
+                    raise TypeError(f"regularization_loss: the penalty {_describe(penalty)} of "
+                                    f"{where} must return a 0-d Tensor, got {got}")
+                total = value if total is None else total + value
+        if total is None:
+            dtype = next((p.dtype for p in self.parameters() if p.dtype.kind == "f"),
+                         backend.float32)
+            total = Tensor._make(np.zeros((), dtype=dtype))
+        return total
 
     # ----------------------------------------------------------------- modes and updates
     def train(self, mode: bool = True) -> Module:
@@ -369,6 +451,10 @@ class Module:
             body = repr(module).replace("\n", "\n  ")
             lines.append(f"({name}): {body}")
         extra = self.extra_repr()
+        if self._regularizers:
+            attached = ", ".join(f"{key}_regularizer={_describe(penalty)}"
+                                 for key, penalty in self._regularizers.items())
+            extra = f"{extra}, {attached}" if extra else attached
         if not lines:
             return f"{type(self).__name__}({extra})"
         inner = ([extra] if extra else []) + lines
@@ -381,6 +467,11 @@ class _Handle:
 
     def remove(self) -> None:
         self.registry.pop(self.key, None)
+
+
+def _describe(penalty) -> str:
+    """A penalty as repr shows it: ``L2(l2=0.01)``, or a function's name."""
+    return getattr(penalty, "__name__", None) or repr(penalty)
 
 
 def _as_array(value) -> np.ndarray:
