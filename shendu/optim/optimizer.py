@@ -5,9 +5,10 @@ An optimizer holds ``param_groups``, a list of dicts, each with its ``params`` a
 copy of every option (``lr``, ``momentum``, ...) filled in from the optimizer's
 ``defaults``; and ``state``, a dict from parameter to that parameter's buffers (Adam's
 moving averages, SGD's momentum buffer), created on the first step that parameter has a
-gradient. A subclass writes two things: ``_check(group)`` to validate a group's options, and
-``_update(p, grad, state, group)``, the update rule for one parameter on NumPy arrays, done in
-place.
+gradient. A subclass writes ``_check(group)`` to validate a group's options,
+``_init_state(p, group)`` for the buffers, and ``_update(p, grad, state, group)``, the update
+rule for one parameter on NumPy arrays, done in place (or ``_step_group`` to update a whole
+group at once, as Adam does to spread the work over threads). Buffers are NumPy arrays.
 """
 
 from __future__ import annotations
@@ -139,22 +140,34 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        work = []
+        for group in self.param_groups:
+            items = []
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad.data
+                if grad.shape != p.data.shape or grad.dtype != p.data.dtype:
+                    raise TypeError(f"{type(self).__name__}: the gradient of a parameter of "
+                                    f"shape {tuple(p.shape)} and dtype {p.data.dtype} has "
+                                    f"shape {grad.shape} and dtype {grad.dtype}")
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = self._init_state(p, group)
+                items.append((p, grad, state))
+            work.append((group, items))
         with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    grad = p.grad.data
-                    if grad.dtype != p.data.dtype:
-                        raise TypeError(f"{type(self).__name__}: the gradient of a parameter "
-                                        f"of shape {tuple(p.shape)} is {grad.dtype}, the "
-                                        f"parameter {p.data.dtype}")
-                    state = self.state.get(p)
-                    if state is None:
-                        state = self.state[p] = self._init_state(p, group)
-                    self._update(p.data, grad, state, group)
+            for group, items in work:
+                self._step_group(group, [(p.data, grad, state) for p, grad, state in items])
+                for p, _, _ in items:
                     bump(p)   # saved copies of p in a graph are now stale
         return loss
+
+    def _step_group(self, group: dict[str, Any], items: list) -> None:
+        """Update the parameters of ``group`` that have gradients: ``items`` holds
+        (parameter array, gradient array, state) triples. One ``_update`` each by default."""
+        for p, grad, state in items:
+            self._update(p, grad, state, group)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The state of ``p`` before its first update."""
