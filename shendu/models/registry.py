@@ -1,0 +1,70 @@
+"""The model registry: what ``shendu train NAME`` and ``shendu summary NAME`` know.
+
+A model registers a factory ``fn(num_classes=10, in_channels=1) -> Module`` under a name,
+with a one-line description and its default training recipe (the options ``shendu train``
+uses unless told otherwise)::
+
+    @register_model("lenet", "LeNet-5 ...", recipe=Recipe(optimizer="sgd", lr=0.05, ...))
+    def lenet(num_classes=10, in_channels=1): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shendu.nn import Module
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Default training options of a registered model."""
+
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    epochs: int = 10
+    batch_size: int = 128
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+    lr_step_gamma: float | None = None      # multiply the lr by this after every epoch
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    description: str
+    build: Callable[..., Module]
+    recipe: Recipe
+    input_shape: tuple[int, ...] = (1, 28, 28)
+
+
+MODELS: dict[str, ModelSpec] = {}
+
+
+def register_model(name: str, description: str, recipe: Recipe | None = None,
+                   input_shape: tuple[int, ...] = (1, 28, 28)):
+    """Decorator: register the factory under ``name``."""
+
+    def decorate(build: Callable[..., Module]) -> Callable[..., Module]:
+        if name in MODELS:
+            raise ValueError(f"register_model: a model named {name!r} is already registered")
+        MODELS[name] = ModelSpec(name, description, build, recipe or Recipe(), input_shape)
+        return build
+
+    return decorate
+
+
+def get_model(name: str, **kwargs) -> Module:
+    """Build the registered model ``name`` (keyword arguments go to its factory)."""
+    return model_spec(name).build(**kwargs)
+
+
+def model_spec(name: str) -> ModelSpec:
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(sorted(MODELS))}")
+    return MODELS[name]
+
+
+def list_models() -> list[str]:
+    return sorted(MODELS)
