@@ -98,7 +98,7 @@ def _datasets(args) -> None:
     from shendu.data.datasets import DATASETS
 
     for name, cls in sorted(DATASETS.items()):
-        print(f"{name:<14} {_first_line(cls.__doc__)}")
+        print(f"{name:<14} {cls.description}")
 
 
 def _summary(args) -> None:
@@ -383,10 +383,6 @@ def _plot_curve(history, path: Path) -> None:
         plot_history(history, path, title="learning curve")
     except ImportError as error:
         print(f"no learning_curve.png: {error}", file=sys.stderr)
-
-
-def _first_line(text: str | None) -> str:
-    return (text or "").strip().splitlines()[0] if text else ""
 
 
 if __name__ == "__main__":

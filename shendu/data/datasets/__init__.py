@@ -1,2 +1,16 @@
-"""Data sets: MNIST (bundled), FashionMNIST, KMNIST, CIFAR10 (downloaded), house prices and
-airfoil (tabular)."""
+"""Data sets: MNIST (bundled with the package), FashionMNIST, KMNIST and CIFAR10 (downloaded
+with checksums), and the tabular house-price and airfoil data."""
+
+from shendu.data.datasets.cifar import read_cifar_binary
+from shendu.data.datasets.idx import read_idx
+from shendu.data.datasets.vision import (
+    CIFAR10,
+    DATASETS,
+    KMNIST,
+    MNIST,
+    FashionMNIST,
+    load_mnist,
+)
+
+__all__ = ["CIFAR10", "DATASETS", "KMNIST", "MNIST", "FashionMNIST", "load_mnist",
+           "read_cifar_binary", "read_idx"]
