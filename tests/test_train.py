@@ -13,7 +13,7 @@ from shendu import nn, optim
 from shendu.train import Callback, EarlyStopping, History, Trainer
 
 
-def accuracy(output, target) -> float:
+def accuracy(target, output) -> float:
     return float((output.argmax(dim=1) == target).float().mean().item())
 
 
@@ -122,11 +122,11 @@ def test_schedulers_step_per_epoch_and_per_batch():
 
 
 def test_reduce_on_plateau_watches_the_monitored_log():
-    def const(output, target) -> float:
+    def const(target, output) -> float:
         return 1.0                                            # never improves
 
     trainer = make_trainer(monitor="val_const")
-    trainer.metrics["const"] = const
+    trainer.metrics["const"] = shendu.metrics.get(const)
     trainer.scheduler = optim.lr_scheduler.ReduceLROnPlateau(trainer.optimizer, patience=0,
                                                              factor=0.5)
     trainer.fit(blobs(), epochs=3, val_loader=blobs(seed=1))
@@ -209,3 +209,23 @@ def test_early_stopping_restores_the_best_weights():
 def test_bad_input(make, error, match):
     with pytest.raises(error, match=match):
         make(make_trainer())
+
+
+def test_named_metrics_are_exact_over_the_epoch():
+    """'rmse' combines batches as sqrt(sum of squares / count), not as a mean of roots."""
+    trainer = make_trainer()
+    trainer.metrics = {m.name: m for m in map(shendu.metrics.get, ["accuracy", "top1_accuracy"])}
+    batches = blobs(n=80)
+    result = trainer.evaluate(batches)
+    with shendu.no_grad():
+        out = shendu.cat([trainer.model(x) for x, _ in batches]).numpy()
+    y = np.concatenate([t.numpy() for _, t in batches])
+    assert result["accuracy"] == pytest.approx((out.argmax(1) == y).mean())
+    assert result["top1_accuracy"] == pytest.approx(result["accuracy"])
+    reg = Trainer(nn.Linear(4, 1), nn.MSELoss(), optim.SGD(nn.Linear(1, 1).parameters()),
+                  metrics=["rmse"], progress=False)
+    pairs = [(x, shendu.ones(len(x), 1)) for x, _ in batches]
+    with shendu.no_grad():
+        pred = np.concatenate([reg.model(x).numpy() for x, _ in pairs])
+    assert reg.evaluate(pairs)["rmse"] == pytest.approx(np.sqrt(((pred - 1) ** 2).mean()),
+                                                        rel=1e-6)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 import shendu
+from shendu import metrics as _metrics
 from shendu import random as _random
 from shendu.nn import Module
 from shendu.nn.utils import clip_grad_norm_
@@ -40,8 +41,9 @@ class Trainer:
         model: the network.
         loss: ``loss(output, target) -> 0-d Tensor`` (an ``nn`` loss module or function).
         optimizer: a ``shendu.optim`` optimizer over the model's parameters.
-        metrics: names (``"accuracy"``, ``"top5_accuracy"``, ``"mse"``, ...; see
-            ``shendu.metrics.get``) or functions ``fn(output, target) -> float``.
+        metrics: names (``"accuracy"``, ``"top5_accuracy"``, ``"mse"``, ``"perplexity"``,
+            ...; see ``shendu.metrics.get``) or functions ``fn(y_true, y_pred) -> float``
+            (the order of ``shendu.metrics``: the targets first, the model's output second).
         scheduler: a ``shendu.optim.lr_scheduler`` schedule, stepped once per epoch, or once
             per batch with ``scheduler_interval="batch"``; a ``ReduceLROnPlateau`` is stepped
             with the log named by ``monitor``.
@@ -64,7 +66,7 @@ class Trainer:
             raise ValueError(f"Trainer: scheduler_interval must be 'epoch' or 'batch', got "
                              f"{scheduler_interval!r}")
         self.model, self.loss_fn, self.optimizer = model, loss, optimizer
-        self.metrics = {name: fn for name, fn in (_metric(m) for m in metrics)}
+        self.metrics = {metric.name: metric for metric in map(_metrics.get, metrics)}
         self.scheduler, self.scheduler_interval = scheduler, scheduler_interval
         self.monitor, self.clip_grad_norm, self.progress = monitor, clip_grad_norm, progress
         self.history = History()
@@ -106,15 +108,14 @@ class Trainer:
 
     def _train_epoch(self, loader, epoch: int, epochs: int, callbacks, penalised: bool) -> dict:
         self.model.train()
-        totals = _Totals()
+        totals = _Totals(self.metrics)
         bar = Progress(loader, _len(loader), f"epoch {epoch + 1}/{epochs}", self.progress)
         for index, batch in enumerate(bar):
             for callback in callbacks:
                 callback.on_train_batch_begin(index)
             x, y = _split_batch(batch)
             output, loss = self._train_step(x, y, penalised)
-            values = {"loss": float(loss.item()), **self._metric_values(output, y)}
-            totals.add(values, _batch_size(x))
+            values = totals.add(loss, output, y)
             bar.update(_batch_size(x), totals.means())
             if self.scheduler is not None and self.scheduler_interval == "batch":
                 self.scheduler.step()
@@ -155,14 +156,12 @@ class Trainer:
         """Mean loss and metrics over ``loader`` in eval mode, without gradients."""
         _check_loader("loader", loader)
         self.model.eval()
-        totals = _Totals()
+        totals = _Totals(self.metrics)
         with shendu.no_grad():
             for batch in loader:
                 x, y = _split_batch(batch)
                 output = self.model(x)
-                values = {"loss": float(self.loss_fn(output, y).item()),
-                          **self._metric_values(output, y)}
-                totals.add(values, _batch_size(x))
+                totals.add(self.loss_fn(output, y), output, y)
         self.model.train()
         return totals.means()
 
@@ -178,9 +177,6 @@ class Trainer:
                                   for b in data])
         self.model.train()
         return out
-
-    def _metric_values(self, output: Tensor, y) -> dict[str, float]:
-        return {name: float(fn(output, y)) for name, fn in self.metrics.items()}
 
     # ----------------------------------------------------------------- state
     def state_dict(self) -> dict[str, Any]:
@@ -206,28 +202,31 @@ class Trainer:
         _random.set_rng_state(state["rng"])
 
 
-def _metric(metric) -> tuple[str, Callable]:
-    if callable(metric):
-        return getattr(metric, "__name__", type(metric).__name__), metric
-    from shendu import metrics
-
-    return metric, metrics.get(metric)
-
-
 class _Totals:
-    """Sample-weighted running sums of per-batch values."""
+    """An epoch's running loss (each batch's mean loss weighted by its size) and metrics
+    (summed as (total, count) pairs, so RMSE and perplexity come out exact for the epoch)."""
 
-    def __init__(self) -> None:
-        self.sums: dict[str, float] = {}
-        self.count = 0
+    def __init__(self, metrics: dict) -> None:
+        self.metrics = metrics
+        self.sums = {"loss": [0.0, 0], **{name: [0.0, 0] for name in metrics}}
 
-    def add(self, values: dict[str, float], n: int) -> None:
-        for key, value in values.items():
-            self.sums[key] = self.sums.get(key, 0.0) + value * n
-        self.count += n
+    def add(self, loss: Tensor, output: Tensor, y) -> dict[str, float]:
+        """Add one batch; returns its own values."""
+        n = _batch_size(output)
+        values = {"loss": float(loss.item())}
+        self.sums["loss"][0] += values["loss"] * n
+        self.sums["loss"][1] += n
+        for name, metric in self.metrics.items():
+            total, count = metric.totals(y, output)
+            self.sums[name][0] += total
+            self.sums[name][1] += count
+            values[name] = metric.finalize(total / max(count, 1))
+        return values
 
     def means(self) -> dict[str, float]:
-        return {key: total / max(self.count, 1) for key, total in self.sums.items()}
+        return {name: (self.metrics[name].finalize(total / count) if name in self.metrics
+                       else total / count) if count else float("nan")
+                for name, (total, count) in self.sums.items()}
 
 
 def _split_batch(batch, need_target: bool = True):
