@@ -117,7 +117,9 @@ from shendu.tensor import Tensor, _bind_methods
 _bind_methods()
 del _bind_methods
 
-from shendu import nn, optim  # noqa: E402  (after the Tensor methods exist)
+# after the Tensor methods exist:
+from shendu import data, metrics, models, nn, optim, train, utils  # noqa: E402
+from shendu.io import load, save  # noqa: E402
 
 float = float32
 double = float64

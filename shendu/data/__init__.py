@@ -1,2 +1,21 @@
 """Data loading (``shendu.data``, also ``shendu.utils.data``): datasets, samplers, the
-DataLoader, transforms, the bundled and downloadable data sets, and text utilities."""
+DataLoader, transforms, the bundled and downloadable data sets (``shendu.data.datasets``) and
+text utilities (``shendu.data.text``)."""
+
+from shendu.data import datasets, text
+from shendu.data.collate import default_collate, default_convert
+from shendu.data.dataloader import DataLoader
+from shendu.data.dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from shendu.data.sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
+
+__all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler", "Sampler",
+           "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+           "WeightedRandomSampler", "datasets", "default_collate", "default_convert",
+           "random_split", "text"]
