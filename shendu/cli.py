@@ -117,9 +117,9 @@ def _train(args) -> None:
     recipe = spec.recipe
     config = {
         "model": args.model, "dataset": args.dataset, "seed": args.seed,
-        "epochs": _positive("--epochs", args.epochs or recipe.epochs),
-        "batch_size": _positive("--batch-size", args.batch_size or recipe.batch_size),
-        "lr": args.lr if args.lr is not None else recipe.lr,
+        "epochs": _positive("--epochs", _given(args.epochs, recipe.epochs)),
+        "batch_size": _positive("--batch-size", _given(args.batch_size, recipe.batch_size)),
+        "lr": _given(args.lr, recipe.lr),
         "optimizer": (args.optimizer or recipe.optimizer).lower(),
         "momentum": recipe.momentum, "weight_decay": recipe.weight_decay,
         "lr_step_gamma": recipe.lr_step_gamma, "train_size": args.train_size,
@@ -368,6 +368,10 @@ def _model_spec(name: str):
     if name not in MODELS:
         raise CLIError(f"unknown model {name!r}; choose one of: {', '.join(sorted(MODELS))}")
     return MODELS[name]
+
+
+def _given(value, default):
+    return default if value is None else value
 
 
 def _positive(flag: str, value: int) -> int:
