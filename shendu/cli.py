@@ -123,6 +123,7 @@ def _train(args) -> None:
         "optimizer": (args.optimizer or recipe.optimizer).lower(),
         "momentum": recipe.momentum, "weight_decay": recipe.weight_decay,
         "lr_step_gamma": recipe.lr_step_gamma, "train_size": args.train_size,
+        "label_smoothing": recipe.label_smoothing, "random_shift": recipe.random_shift,
     }
     if config["optimizer"] not in OPTIMIZERS:
         raise CLIError(f"unknown optimizer {config['optimizer']!r}; choose one of: "
@@ -131,7 +132,8 @@ def _train(args) -> None:
         raise CLIError(f"--lr must be > 0, got {config['lr']}")
     out = _run_dir(args)
     checkpoint = out / CHECKPOINT
-    train_set, test_set, info = _load_data(args.dataset, args.root, args.train_size)
+    train_set, test_set, info = _load_data(args.dataset, args.root, args.train_size,
+                                           config["random_shift"])
     config.update(info)
 
     shendu.manual_seed(args.seed)
@@ -139,7 +141,8 @@ def _train(args) -> None:
     optimizer = _optimizer(config, model)
     scheduler = (None if config["lr_step_gamma"] is None else
                  shendu.optim.lr_scheduler.StepLR(optimizer, 1, config["lr_step_gamma"]))
-    trainer = Trainer(model, shendu.nn.CrossEntropyLoss(), optimizer, metrics=["accuracy"],
+    loss = shendu.nn.CrossEntropyLoss(label_smoothing=config["label_smoothing"])
+    trainer = Trainer(model, loss, optimizer, metrics=["accuracy"],
                       scheduler=scheduler, progress=not args.no_progress)
     if args.resume:
         state = _read_checkpoint(checkpoint)
@@ -223,10 +226,10 @@ def _optimizer(config: dict, model):
 # --------------------------------------------------------------------------- data
 class _Normalized:
     """A dataset whose images come out standardised, (x - mean) / std, a whole batch at a
-    time."""
+    time, after ``augment`` (a batched random transform) if given."""
 
-    def __init__(self, dataset, mean: float, std: float) -> None:
-        self.dataset, self.mean, self.std = dataset, mean, std
+    def __init__(self, dataset, mean: float, std: float, augment=None) -> None:
+        self.dataset, self.mean, self.std, self.augment = dataset, mean, std, augment
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -238,12 +241,14 @@ class _Normalized:
     def __getitems__(self, indices):
         x, y = self.dataset.__getitems__(indices)
         x = np.asarray(x, dtype=np.float32)
+        if self.augment is not None:
+            x = self.augment(x)
         x -= self.mean
         x /= self.std
         return x, y
 
 
-def _load_data(name: str, root: Path | None, train_size: int | None):
+def _load_data(name: str, root: Path | None, train_size: int | None, shift: float = 0.0):
     from shendu.data.datasets import DATASETS
 
     if name not in DATASETS:
@@ -270,7 +275,12 @@ def _load_data(name: str, root: Path | None, train_size: int | None):
     mean, std = float(pixels.mean() / 255), float(pixels.std() / 255)
     channels = 1 if pixels.ndim == 3 else pixels.shape[-1]
     info = {"num_classes": num_classes, "channels": channels, "mean": mean, "std": std}
-    return _Normalized(train, mean, std), _Normalized(test, mean, std), info
+    augment = None
+    if shift:
+        from shendu.data.transforms import RandomAffine
+
+        augment = RandomAffine(0, translate=(shift, shift))
+    return _Normalized(train, mean, std, augment), _Normalized(test, mean, std), info
 
 
 def _loaders(train_set, test_set, batch_size: int):
@@ -293,7 +303,8 @@ def _restore(path: Path):
     try:
         model.load_state_dict(state["model"])
     except (KeyError, ValueError, RuntimeError) as error:
-        raise CLIError(f"{path}: the weights do not fit {config['model']}: {error}") from None
+        detail = str(error).replace(":\n  ", ": ").replace("\n  ", "; ")
+        raise CLIError(f"{path}: the weights do not fit {config['model']}: {detail}") from None
     model.eval()
     return model, config
 

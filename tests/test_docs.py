@@ -28,7 +28,8 @@ def test_readme_python_blocks_run():
 
 def test_readme_output_is_the_examples_output(capsys, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = re.search(r"Real output of the second command:\n\n```\n(.*?)```", readme, re.S)
+    header = r"Real output of `python examples/linear_regression.py`[^`]*?:"
+    shown = re.search(header + r"\n\n```\n(.*?)```", readme, re.S)
     monkeypatch.setattr(sys, "argv", ["linear_regression.py"])
     runpy.run_path(str(ROOT / "examples" / "linear_regression.py"), run_name="__main__")
     printed, expected = capsys.readouterr().out, shown.group(1)

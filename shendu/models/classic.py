@@ -8,7 +8,7 @@ from shendu.models.registry import Recipe, register_model
 
 
 @register_model("softmax", "softmax regression: Flatten -> Linear(784, 10)",
-                recipe=Recipe(optimizer="sgd", lr=0.1, epochs=10, batch_size=256))
+                recipe=Recipe(optimizer="adam", lr=1e-3, epochs=10, batch_size=256))
 def softmax_regression(num_classes: int = 10, in_channels: int = 1,
                        image_size: int = 28) -> nn.Module:
     """o = x W^T + b on the flattened image; the softmax lives in the cross-entropy loss."""
@@ -31,7 +31,7 @@ def mlp(num_classes: int = 10, in_channels: int = 1, image_size: int = 28,
 
 
 @register_model("lenet", "LeNet-5 with ReLU and max pooling (6 and 16 channels, 120-84-10)",
-                recipe=Recipe(optimizer="sgd", lr=0.05, momentum=0.9, epochs=3, batch_size=128,
+                recipe=Recipe(optimizer="adam", lr=0.002, epochs=3, batch_size=128,
                               lr_step_gamma=0.5))
 def lenet(num_classes: int = 10, in_channels: int = 1) -> nn.Module:
     """conv 5x5 (padding 2) -> ReLU -> max pool 2 -> conv 5x5 -> ReLU -> max pool 2 ->

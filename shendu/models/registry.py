@@ -11,7 +11,7 @@ uses unless told otherwise)::
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shendu.nn import Module
 
@@ -27,7 +27,8 @@ class Recipe:
     momentum: float = 0.0
     weight_decay: float = 0.0
     lr_step_gamma: float | None = None      # multiply the lr by this after every epoch
-    extra: dict = field(default_factory=dict)
+    label_smoothing: float = 0.0
+    random_shift: float = 0.0               # augment: shift images by up to this fraction
 
 
 @dataclass(frozen=True)
