@@ -16,8 +16,8 @@ def softmax_regression(num_classes: int = 10, in_channels: int = 1,
 
 
 @register_model("mlp", "multilayer perceptron 784-256-256-10, ReLU, dropout 0.2",
-                recipe=Recipe(optimizer="sgd", lr=0.1, momentum=0.9, epochs=10, batch_size=128,
-                              lr_step_gamma=0.7))
+                recipe=Recipe(optimizer="adam", lr=2e-3, epochs=10, batch_size=128,
+                              lr_step_gamma=0.7, random_shift=0.08))
 def mlp(num_classes: int = 10, in_channels: int = 1, image_size: int = 28,
         hidden: tuple[int, ...] = (256, 256), dropout: float = 0.2) -> nn.Module:
     """Flatten -> (Linear -> ReLU -> Dropout) per hidden layer -> Linear."""
