@@ -100,7 +100,10 @@ class Adam(Optimizer):
         if threads == 1:
             _update_blocks(shares[0])
         else:
-            list(_pool().map(_update_blocks, shares))
+            others = [_pool().submit(_update_blocks, share) for share in shares[1:]]
+            _update_blocks(shares[0])          # this thread takes a share too
+            for future in others:
+                future.result()
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def _update_blocks(tasks: list) -> None:
 def _pool() -> ThreadPoolExecutor:
     global _POOL
     if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="shendu-adam")
+        _POOL = ThreadPoolExecutor(max_workers=_THREADS - 1, thread_name_prefix="shendu-adam")
     return _POOL
 
 
