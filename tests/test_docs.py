@@ -41,13 +41,15 @@ def test_readme_output_is_the_examples_output(capsys, monkeypatch):
 
 
 NEEDS_SHARED_DATA = {"image_filters.py"}  # they read MNIST from ../shared/data/mnist
+# scripts whose full run takes minutes are run here with these arguments (a short run)
+QUICK_ARGS = {"time_machine_lm.py": ["--epochs", "1"]}
 
 
 @pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)
 def test_example_runs(script, monkeypatch, request):
     if script.name in NEEDS_SHARED_DATA:
         request.getfixturevalue("shared_data")  # skips, with the reason, where it is absent
-    monkeypatch.setattr(sys, "argv", [script.name])
+    monkeypatch.setattr(sys, "argv", [script.name, *QUICK_ARGS.get(script.name, [])])
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_:  # an example may end with sys.exit(0)

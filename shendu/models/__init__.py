@@ -10,6 +10,9 @@ from shendu.models.registry import (
     model_spec,
     register_model,
 )
+from shendu.models.rnn_scratch import RNNLMScratch, RNNScratch
 
-__all__ = ["MODELS", "ModelSpec", "Recipe", "get_model", "lenet", "list_models", "mlp",
-           "model_spec", "register_model", "softmax_regression"]
+__all__ = [
+    "MODELS", "ModelSpec", "RNNLMScratch", "RNNScratch", "Recipe", "get_model", "lenet",
+    "list_models", "mlp", "model_spec", "register_model", "softmax_regression",
+]

@@ -22,6 +22,7 @@ from shendu.data.text.corpora import (
     read_jay_chou,
     read_ptb,
     read_time_machine,
+    read_time_machine_text,
     read_tiny_shakespeare,
 )
 from shendu.data.text.loader import SeqDataLoader, load_data_time_machine
@@ -34,7 +35,8 @@ __all__ = [
     "REMOTE", "SeqDataLoader", "Vocab", "count_corpus", "load_corpus", "load_corpus_time_machine",
     "load_data_jay_lyrics", "load_data_time_machine", "load_jay_chou", "load_ptb",
     "load_time_machine", "load_tiny_shakespeare", "pad_or_truncate", "pad_or_truncate_batch",
-    "read_jay_chou", "read_ptb", "read_time_machine", "read_tiny_shakespeare",
+    "read_jay_chou", "read_ptb", "read_time_machine", "read_time_machine_text",
+    "read_tiny_shakespeare",
     "seq_data_iter_random", "seq_data_iter_sequential", "tokenize", "train_val_split",
     "truncate_pad",
 ]

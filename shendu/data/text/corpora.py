@@ -158,6 +158,17 @@ def read_time_machine(path: PathLike | None = None) -> list[str]:
     return [re.sub("[^A-Za-z]+", " ", line).strip().lower() for line in lines]
 
 
+def read_time_machine_text(path: PathLike | None = None) -> str:
+    """*The Time Machine* as one string, as d2l 1.0 prepares it: every run of characters other
+    than ASCII letters (line breaks included) becomes one space, then lower case.
+
+    Args:
+        path: ``timemachine.txt`` or a folder holding it; ``None``: the cache or a download.
+    """
+    with open(_locate("time_machine", path), encoding="utf-8") as f:
+        return re.sub("[^A-Za-z]+", " ", f.read()).lower()
+
+
 def load_time_machine(path: PathLike | None = None, token: str = "char",
                       max_tokens: int = -1) -> tuple[list[int], Vocab]:
     """*The Time Machine* as one list of token indices and its vocabulary (d2l's
