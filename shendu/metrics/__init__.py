@@ -16,6 +16,8 @@ probabilities (N,) or (N, 1) (cut at 0.5); see ``shendu.metrics._inputs``.
   ``zero_division`` included; scikit-learn is not needed);
 * regression: :func:`mse`, :func:`rmse`, :func:`mae`, :func:`log_rmse`;
 * language models: :func:`perplexity`;
+* translation: :func:`bleu` (the curriculum's sentence BLEU; it takes the *prediction* first,
+  as the curriculum writes it), :func:`mean_bleu`;
 * for training loops: :func:`get` (a :class:`BatchMetric` by name), :data:`METRICS`,
   :class:`RunningMetric` (exact epoch values from batches).
 
@@ -37,9 +39,11 @@ from shendu.metrics.language import perplexity
 from shendu.metrics.registry import METRICS, BatchMetric, RunningMetric, get
 from shendu.metrics.regression import log_rmse, mae, mse, rmse
 from shendu.metrics.report import classification_report
+from shendu.metrics.translation import bleu, mean_bleu
 
 __all__ = [
-    "METRICS", "BatchMetric", "RunningMetric", "accuracy", "classification_report",
+    "METRICS", "BatchMetric", "RunningMetric", "accuracy", "bleu", "classification_report",
+    "mean_bleu",
     "confusion_matrix", "f1_score", "get", "log_rmse", "mae", "mse", "perplexity", "precision",
     "precision_recall_fscore_support", "recall", "rmse", "top_k_accuracy",
 ]
