@@ -3,6 +3,7 @@
 
 from shendu.nn import functional, init, regularizers, utils
 from shendu.nn.activation import *  # noqa: F403
+from shendu.nn.attention import AdditiveAttention, DotProductAttention, MultiheadAttention
 from shendu.nn.conv import *  # noqa: F403
 from shendu.nn.dropout import *  # noqa: F403
 from shendu.nn.embedding import *  # noqa: F403

@@ -5,6 +5,7 @@ The curriculum's absolute-value rectifier, g(x) = max(0, x) + a min(0, x) with a
 ``F.abs``.
 """
 
+from shendu.nn.attention import masked_softmax, scaled_dot_product_attention  # noqa: F401
 from shendu.ops.activation import *  # noqa: F403
 from shendu.ops.conv import *  # noqa: F403
 from shendu.ops.elementwise import abs  # noqa: F401
