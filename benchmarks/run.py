@@ -1,5 +1,13 @@
-"""Run each workload with shendu and, when importable, PyTorch in the same process, alternating
-between the two, and print the median seconds of each and the ratio shendu / torch.
+"""Run each workload with shendu and, when importable, PyTorch, and print the median seconds
+of each and the ratio shendu / torch.
+
+Each library is timed in its own fresh process, and the two alternate for ``--rounds`` rounds
+(shendu, torch, shendu, torch, ...; the result is the median of the rounds' medians), so that
+one library's threads cannot slow the other: NumPy's OpenBLAS threads keep spinning for a
+while after a matrix product, and in a shared process they took CPU from PyTorch's threads
+(measured: the char-LSTM step ratio was 0.5 in one process and 2.3 in separate ones).
+``--same-process`` times both in this process, alternating sample by sample, as the figures
+in docs/benchmarks.md before 2026-11-22 14:00 were measured.
 
     python -m benchmarks.run                      # every workload
     python -m benchmarks.run elementwise_chain --repeats 50
@@ -51,6 +59,25 @@ def measure(name: str, repeats: int, inner: int) -> dict:
     return {lib_name: statistics.median(s) for lib_name, s in samples.items()}
 
 
+def _time_in_this_process(name: str, lib_name: str, repeats: int, inner: int) -> None:
+    """Child process: time the workload with one library; print the median seconds."""
+    step = WORKLOADS[name][0](importlib.import_module(lib_name))
+    _time(step, inner)  # warm up
+    print(statistics.median(_time(step, inner) for _ in range(repeats)))
+
+
+def measure_separately(name: str, repeats: int, inner: int, rounds: int) -> dict:
+    """Median over ``rounds`` of each library's median, each run in a fresh process."""
+    medians: dict[str, list[float]] = {lib_name: [] for lib_name in _libraries()}
+    for _ in range(rounds):
+        for lib_name in medians:
+            out = subprocess.run([sys.executable, "-m", "benchmarks.run", name, "--time-of",
+                                  lib_name, "--repeats", str(repeats), "--inner", str(inner)],
+                                 capture_output=True, text=True, check=True).stdout
+            medians[lib_name].append(float(out))
+    return {lib_name: statistics.median(m) for lib_name, m in medians.items()}
+
+
 def _status_mib(field: str) -> float:
     """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM the peak;
     unlike getrusage's maxrss, VmHWM is not inherited from the parent across exec)."""
@@ -88,15 +115,25 @@ def main(argv=None) -> None:
                         "(default: the workload's own)")
     parser.add_argument("--inner", type=int, help="repetitions per sample")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating fresh processes per library (default 3)")
+    parser.add_argument("--same-process", action="store_true",
+                        help="time both libraries in this process, sample by sample")
     parser.add_argument("--peak-of", help=argparse.SUPPRESS)
+    parser.add_argument("--time-of", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.peak_of:
         _peak_in_this_process(args.workloads[0], args.peak_of)
         return
+    if args.time_of:
+        _time_in_this_process(args.workloads[0], args.time_of, args.repeats, args.inner)
+        return
     print(f"{'workload':<20}{'shendu (s)':>12}{'torch (s)':>12}{'shendu/torch':>14}")
     for name in args.workloads:
         _, repeats, inner = WORKLOADS[name]
-        result = measure(name, args.repeats or repeats, args.inner or inner)
+        repeats, inner = args.repeats or repeats, args.inner or inner
+        result = (measure(name, repeats, inner) if args.same_process
+                  else measure_separately(name, repeats, inner, args.rounds))
         ours, theirs = result["shendu"], result.get("torch")
         ratio = f"{ours / theirs:.2f}" if theirs else "n/a"
         theirs_text = f"{theirs:.6f}" if theirs else "n/a"

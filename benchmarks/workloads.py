@@ -149,3 +149,33 @@ WORKLOADS = {
     "resnet18_step": (resnet18_step, 5, 1),
     "adam_step": (adam_step, 30, 10),
 }
+
+
+def char_lstm_step(lib, vocab: int = 28, embed: int = 32, hidden: int = 256, batch: int = 32,
+                   steps: int = 35):
+    """One training step of a character-level LSTM language model: Embedding(28, 32) ->
+    LSTM(32, 256) -> Linear(256, 28) over a batch of 32 sequences of 35 steps (time-major, as
+    d2l feeds them), cross-entropy over every position, backward, gradient clipping to norm 1
+    and a plain SGD update (``optim.SGD``): measures the recurrent layer's forward and
+    backward through time."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    embedding = nn.Embedding(vocab, embed)
+    lstm = nn.LSTM(embed, hidden)
+    head = nn.Linear(hidden, vocab)
+    params = [*embedding.parameters(), *lstm.parameters(), *head.parameters()]
+    optimizer = lib.optim.SGD(params, lr=1.0)
+    X, y = lib.randint(0, vocab, (steps, batch)), lib.randint(0, vocab, (steps * batch,))
+
+    def step():
+        optimizer.zero_grad()
+        output, _ = lstm(embedding(X))
+        loss = nn.functional.cross_entropy(head(output).reshape(-1, vocab), y)
+        loss.backward()
+        nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+
+    return step
+
+
+WORKLOADS["char_lstm_step"] = (char_lstm_step, 20, 2)

@@ -42,7 +42,11 @@ def test_readme_output_is_the_examples_output(capsys, monkeypatch):
 
 NEEDS_SHARED_DATA = {"image_filters.py"}  # they read MNIST from ../shared/data/mnist
 # scripts whose full run takes minutes are run here with these arguments (a short run)
-QUICK_ARGS = {"time_machine_lm.py": ["--epochs", "1"]}
+QUICK_ARGS = {
+    "time_machine_lm.py": ["--epochs", "1"],
+    "char_lstm_shakespeare.py": ["--minutes", "0.02", "--max-chars", "20000", "--hidden", "32",
+                                 "--batch-size", "8", "--num-steps", "20"],
+}
 
 
 @pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)

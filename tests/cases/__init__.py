@@ -1,11 +1,11 @@
 """Every op case, gathered from one module per ops file."""
 
-from tests.cases import activation, conv, elementwise, index, layers, loss, pool, reduce, shape
+from tests.cases import activation, conv, elementwise, index, layers, loss, pool, reduce, rnn, shape
 
 ALL_CASES = [
     *elementwise.CASES, *reduce.CASES, *shape.CASES, *index.CASES,
     *activation.CASES, *layers.CASES, *loss.CASES, *conv.CASES,
-    *pool.CASES,
+    *pool.CASES, *rnn.CASES,
 ]
 TORCH_CASES = [c for c in ALL_CASES if c.torch]
 GRAD_CASES = [c for c in ALL_CASES if c.grad]
