@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shendu.train.callbacks import Callback
+from shendu.train.callbacks import Callback, ModelCheckpoint
 
 CHECKPOINT = "checkpoint.safetensors"
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
@@ -132,9 +132,10 @@ def _train(args) -> None:
         raise CLIError(f"--lr must be > 0, got {config['lr']}")
     out = _run_dir(args)
     checkpoint = out / CHECKPOINT
-    train_set, test_set, info = _load_data(args.dataset, args.root, args.train_size,
-                                           config["random_shift"])
+    train_set, test_set, info = _load_data(args.dataset, args.root, args.train_size)
     config.update(info)
+    train_set = _prepared(train_set, info, config["random_shift"])
+    test_set = _prepared(test_set, info)
 
     shendu.manual_seed(args.seed)
     model = spec.build(num_classes=info["num_classes"], in_channels=info["channels"])
@@ -156,7 +157,8 @@ def _train(args) -> None:
           f"{len(test_set)} test images) for {config['epochs']} epochs; writing to {out}")
     start = time.perf_counter()
     trainer.fit(train_loader, config["epochs"], val_loader=test_loader,
-                callbacks=[_RunWriter(out, config)])
+                callbacks=[ModelCheckpoint(out / CHECKPOINT, extra={"config": config}),
+                           _MetricsWriter(out / "metrics.json", config)])
     elapsed = time.perf_counter() - start
     result = trainer.evaluate(test_loader)
     _plot_curve(trainer.history, out / "learning_curve.png")
@@ -165,21 +167,19 @@ def _train(args) -> None:
     print(f"wrote {out / CHECKPOINT}, {out / 'metrics.json'}, {out / 'learning_curve.png'}")
 
 
-class _RunWriter(Callback):
-    """After each epoch: the checkpoint (whole training state + the run's config) and
-    metrics.json, both written atomically."""
+class _MetricsWriter(Callback):
+    """After each epoch: metrics.json (the run's config and history), written atomically."""
 
-    def __init__(self, out: Path, config: dict) -> None:
-        self.out, self.config = out, config
+    def __init__(self, path: Path, config: dict) -> None:
+        self.path, self.config = path, config
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
-        from shendu.io import atomic_write_text, save
+        from shendu.io import atomic_write_text
 
-        save({"config": self.config, **self.trainer.state_dict()}, self.out / CHECKPOINT)
         history = self.trainer.history
         metrics = {"config": self.config, "epoch": [e + 1 for e in history.epoch],
                    **history.history}
-        atomic_write_text(self.out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+        atomic_write_text(self.path, json.dumps(metrics, indent=2) + "\n")
 
 
 def _run_dir(args) -> Path:
@@ -224,31 +224,35 @@ def _optimizer(config: dict, model):
 
 
 # --------------------------------------------------------------------------- data
-class _Normalized:
-    """A dataset whose images come out standardised, (x - mean) / std, a whole batch at a
-    time, after ``augment`` (a batched random transform) if given."""
+class _Transformed:
+    """A dataset whose images pass through ``transform``: one image at a time, or a whole
+    batch at once where the dataset gives batches (``__getitems__``)."""
 
-    def __init__(self, dataset, mean: float, std: float, augment=None) -> None:
-        self.dataset, self.mean, self.std, self.augment = dataset, mean, std, augment
+    def __init__(self, dataset, transform) -> None:
+        self.dataset, self.transform = dataset, transform
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, index):
         x, y = self.dataset[index]
-        return (np.asarray(x, dtype=np.float32) - self.mean) / self.std, y
+        return self.transform(x), y
 
     def __getitems__(self, indices):
         x, y = self.dataset.__getitems__(indices)
-        x = np.asarray(x, dtype=np.float32)
-        if self.augment is not None:
-            x = self.augment(x)
-        x -= self.mean
-        x /= self.std
-        return x, y
+        return self.transform(np.asarray(x, dtype=np.float32)), y
 
 
-def _load_data(name: str, root: Path | None, train_size: int | None, shift: float = 0.0):
+def _prepared(dataset, info: dict, shift: float = 0.0) -> _Transformed:
+    """Images standardised with the training set's mean and std, after random shifts of up to
+    ``shift`` of their size (augmentation) when ``shift`` > 0."""
+    from shendu.data.transforms import Compose, Normalize, RandomAffine
+
+    shifts = [RandomAffine(0, translate=(shift, shift))] if shift else []
+    return _Transformed(dataset, Compose([*shifts, Normalize(info["mean"], info["std"])]))
+
+
+def _load_data(name: str, root: Path | None, train_size: int | None):
     from shendu.data.datasets import DATASETS
 
     if name not in DATASETS:
@@ -275,12 +279,7 @@ def _load_data(name: str, root: Path | None, train_size: int | None, shift: floa
     mean, std = float(pixels.mean() / 255), float(pixels.std() / 255)
     channels = 1 if pixels.ndim == 3 else pixels.shape[-1]
     info = {"num_classes": num_classes, "channels": channels, "mean": mean, "std": std}
-    augment = None
-    if shift:
-        from shendu.data.transforms import RandomAffine
-
-        augment = RandomAffine(0, translate=(shift, shift))
-    return _Normalized(train, mean, std, augment), _Normalized(test, mean, std), info
+    return train, test, info
 
 
 def _loaders(train_set, test_set, batch_size: int):
@@ -314,8 +313,7 @@ def _eval(args) -> None:
     from shendu.train import Trainer
 
     model, config = _restore(args.checkpoint)
-    _, test_set, _ = _load_data(config["dataset"], args.root, None)
-    test_set.mean, test_set.std = config["mean"], config["std"]
+    test_set = _prepared(_load_data(config["dataset"], args.root, None)[1], config)
     from shendu.data.dataloader import DataLoader
 
     trainer = Trainer(model, shendu.nn.CrossEntropyLoss(), shendu.optim.SGD(

@@ -167,6 +167,13 @@ def assert_matches(name: str, actual, expected, dtype) -> None:
     assert err <= tol, f"{name}: relative error {err:.3g} > {tol}"
 
 
+def assert_all_match(name: str, ours: dict, theirs: dict, dtype) -> None:
+    """The same recorded arrays (name -> array) in both runs, each within tolerance."""
+    assert sorted(ours) == sorted(theirs), f"{name}: recorded different arrays"
+    for key, expected in theirs.items():
+        assert_matches(f"{name} {key}", ours[key], expected, dtype)
+
+
 def _all_zero(a) -> bool:
     return a is None or not np.any(a)
 

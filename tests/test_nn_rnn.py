@@ -22,7 +22,7 @@ from tests.cases.rnn import (
     scenario_inputs,
     shendu_module,
 )
-from tests.opcases import assert_matches, build_module
+from tests.opcases import assert_all_match, build_module
 
 try:
     import torch
@@ -34,12 +34,6 @@ needs_torch = pytest.mark.skipif(torch is None, reason="live parity needs torch 
 GOLDEN = Path(__file__).parent / "golden" / "rnn.npz"
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
 WITH_LENGTHS = [s for s in SCENARIOS if s.lengths is not None]
-
-
-def _compare(name: str, ours: dict, theirs: dict, dtype) -> None:
-    assert sorted(ours) == sorted(theirs), f"{name}: recorded different arrays"
-    for key, expected in theirs.items():
-        assert_matches(f"{name} {key}", ours[key], expected, dtype)
 
 
 # ---------------------------------------------------------------------------- module runs
@@ -66,7 +60,7 @@ def test_module_matches_golden(scenario, dtype, golden):
     parameter, as PyTorch 2.13 computed them (NaN in the padded steps of the input)."""
     arrays, expected = _golden_case(golden, scenario, dtype)
     ours = run_scenario(shendu, scenario, arrays, dtype)
-    _compare(f"{scenario.name}/{np.dtype(dtype).name}", ours, expected, dtype)
+    assert_all_match(f"{scenario.name}/{np.dtype(dtype).name}", ours, expected, dtype)
 
 
 @pytest.mark.parametrize("scenario", WITH_LENGTHS, ids=lambda s: s.name)
@@ -75,7 +69,7 @@ def test_packed_input_matches_golden(scenario, golden):
     ``lengths=``."""
     arrays, expected = _golden_case(golden, scenario, np.float64)
     ours = run_scenario(shendu, scenario, arrays, np.float64, packed=True)
-    _compare(f"{scenario.name}/packed", ours, expected, np.float64)
+    assert_all_match(f"{scenario.name}/packed", ours, expected, np.float64)
 
 
 LIVE = [s for s in SCENARIOS if s.lengths is not None or "l2_bi" in s.name
@@ -90,7 +84,7 @@ def test_module_matches_torch(scenario, dtype):
     arrays = scenario_inputs(scenario, make_module(torch, scenario), seed=5)
     ours = run_scenario(shendu, scenario, arrays, dtype)
     theirs = run_scenario(torch, scenario, arrays, dtype)
-    _compare(f"{scenario.name}/{np.dtype(dtype).name}", ours, theirs, dtype)
+    assert_all_match(f"{scenario.name}/{np.dtype(dtype).name}", ours, theirs, dtype)
 
 
 @needs_torch

@@ -123,11 +123,12 @@ class ModelCheckpoint(Callback):
             (from 1), so ``"ckpt-{epoch}.safetensors"`` keeps one file per epoch.
         monitor, mode: with ``save_best_only``, the log that decides what is best.
         save_best_only: write only when ``monitor`` improves.
+        extra: more entries saved in the same file (a run's configuration, say).
     """
 
     def __init__(self, path: str | Path, monitor: str = "val_loss", mode: str = "auto",
-                 save_best_only: bool = False) -> None:
-        self.path = str(path)
+                 save_best_only: bool = False, extra: dict | None = None) -> None:
+        self.path, self.extra = str(path), dict(extra or {})
         self.monitor, self.save_best_only = monitor, save_best_only
         self._better, self.mode = _improvement(mode, monitor)
         self.best = None
@@ -142,4 +143,5 @@ class ModelCheckpoint(Callback):
             self.best = logs[self.monitor]
         from shendu.io import save
 
-        save(self.trainer.state_dict(), self.path.replace("{epoch}", str(epoch + 1)))
+        save({**self.extra, **self.trainer.state_dict()},
+             self.path.replace("{epoch}", str(epoch + 1)))
