@@ -16,6 +16,7 @@ import pytest
 
 import shendu
 from shendu.cli import main
+from shendu.models import list_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,8 @@ def test_summary(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["train", "resnet999"], "unknown model 'resnet999'; choose one of: lenet, mlp, softmax"),
+    (["train", "resnet999"],
+     "unknown model 'resnet999'; choose one of: " + ", ".join(list_models())),
     (["train", "--dataset", "imagenet"], "unknown dataset 'imagenet'; choose one of:"),
     (["train", "--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'; choose one of: sgd, adam"),
     (["train", "--epochs", "0"], "--epochs must be at least 1"),
