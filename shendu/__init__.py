@@ -118,7 +118,7 @@ _bind_methods()
 del _bind_methods
 
 # after the Tensor methods exist:
-from shendu import data, metrics, models, nn, optim, train, utils  # noqa: E402
+from shendu import data, metrics, ml, models, nn, optim, train, utils, vision  # noqa: E402
 from shendu.io import load, save  # noqa: E402
 
 float = float32
