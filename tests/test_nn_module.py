@@ -75,6 +75,15 @@ def test_reassignment_moves_between_registries():
     assert "calls" not in dict(m.named_buffers())
 
 
+def test_reassigning_a_module_or_parameter_keeps_its_place():
+    seq = Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    setattr(seq, "1", nn.Tanh())  # as PyTorch: the replacement stays at position 1
+    assert [type(m).__name__ for m in seq] == ["Linear", "Tanh", "Linear"]
+    m = Affine(2, 2)
+    m.weight = Parameter(shendu.zeros(2, 2))
+    assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
+
+
 def test_assignment_before_init_is_a_clear_error():
     class Broken(Module):
         def __init__(self):

@@ -68,10 +68,12 @@ class Module:
                 f"first in {type(self).__name__}.__init__"
             )
         if isinstance(value, (Parameter, Module)):
-            self._forget(name)
+            is_param = isinstance(value, Parameter)
+            registry, other = ((self._parameters, self._modules) if is_param
+                               else (self._modules, self._parameters))
+            other.pop(name, None)
             self._buffers.pop(name, None)
-            registry = self._parameters if isinstance(value, Parameter) else self._modules
-            registry[name] = value
+            registry[name] = value  # a name already there keeps its place, as in PyTorch
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} to buffer {name!r} "
