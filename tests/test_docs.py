@@ -44,15 +44,26 @@ NEEDS_SHARED_DATA = {"image_filters.py"}  # they read MNIST from ../shared/data/
 # scripts whose full run takes minutes are run here with these arguments (a short run)
 QUICK_ARGS = {
     "time_machine_lm.py": ["--epochs", "1"],
+    "softmax_classification.py": ["--epochs", "1", "--n-train", "10000"],
+    "mlp_mnist.py": ["--epochs", "1", "--n-train", "10000"],
+    "weight_decay_dropout.py": ["--epochs", "2", "--n-train", "60", "--n-test", "500"],
+    "batch_norm.py": ["--n-train", "640", "--n-test", "500"],
+    "cnn_zoo.py": ["softmax", "--train-size", "2000"],
+    "autoencoders.py": ["--n-train", "1000", "--epochs", "1", "--n-test", "1000"],
+    "metric_learning.py": ["--n-train", "1000", "--epochs", "1", "--pairs", "500",
+                           "--n-test", "1000", "--supports", "2"],
+    "transfer_learning.py": ["--pretrain-images", "500", "--epochs", "1", "--test-images", "500"],
+    "style_transfer.py": ["--size", "24", "--steps", "10"],
     "char_lstm_shakespeare.py": ["--minutes", "0.02", "--max-chars", "20000", "--hidden", "32",
                                  "--batch-size", "8", "--num-steps", "20"],
 }
 
 
 @pytest.mark.parametrize("script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)
-def test_example_runs(script, monkeypatch, request):
+def test_example_runs(script, monkeypatch, request, tmp_path):
     if script.name in NEEDS_SHARED_DATA:
         request.getfixturevalue("shared_data")  # skips, with the reason, where it is absent
+    monkeypatch.chdir(tmp_path)  # figures go to ./runs/examples: keep them out of the checkout
     monkeypatch.setattr(sys, "argv", [script.name, *QUICK_ARGS.get(script.name, [])])
     try:
         runpy.run_path(str(script), run_name="__main__")
