@@ -88,10 +88,13 @@ def _parser() -> argparse.ArgumentParser:
 
 # --------------------------------------------------------------------------- listing
 def _models(args) -> None:
-    from shendu.models import MODELS
+    from shendu.models.registry import MODELS, OTHER_MODELS
 
     for name, spec in sorted(MODELS.items()):
         print(f"{name:<12} {spec.description}")
+    print("\nalso in shendu.models, built or trained as shown (not by `shendu train`):")
+    for what, how in OTHER_MODELS.items():
+        print(f"  {what}\n      {how}")
 
 
 def _datasets(args) -> None:

@@ -31,7 +31,8 @@ def shendu_cmd(*args: str, cwd: Path, timeout: float = 300) -> subprocess.Comple
 def test_models_and_datasets_are_listed(capsys):
     assert main(["models"]) == 0
     out = capsys.readouterr().out
-    assert "lenet" in out and "mlp" in out and "softmax" in out
+    assert all(f"{name:<12} " in out for name in list_models())
+    assert "python examples/autoencoders.py" in out and "SiameseNet" in out
     assert main(["datasets"]) == 0
     assert "mnist" in capsys.readouterr().out
 

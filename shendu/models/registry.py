@@ -42,6 +42,19 @@ class ModelSpec:
 
 MODELS: dict[str, ModelSpec] = {}
 
+# The zoo's networks that are not trained by ``shendu train`` (an image classifier's loop):
+# ``shendu models`` lists them with what builds or trains them.
+OTHER_MODELS: dict[str, str] = {
+    "ImageNet configurations (alexnet, vgg11 ... vgg19_bn, googlenet, resnet18, resnet34, "
+    "densenet121)": "shendu.models.resnet18(num_classes=1000), ...",
+    "autoencoders (basic, sparse, stacked, contractive, denoising)":
+        "python examples/autoencoders.py",
+    "SiameseNet (triplet loss, verification, one-shot)": "python examples/metric_learning.py",
+    "neural style transfer (Gatys et al.)": "python examples/style_transfer.py",
+    "transfer learning (frozen or fine-tuned LeNet)": "python examples/transfer_learning.py",
+    "RNNLM, RNNLMScratch (character language models)": "python examples/time_machine_lm.py",
+}
+
 
 def register_model(name: str, description: str, recipe: Recipe | None = None,
                    input_shape: tuple[int, ...] = (1, 28, 28)):
