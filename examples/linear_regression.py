@@ -3,12 +3,15 @@ Implementation from Scratch").
 
 Synthetic data y = X w + b + noise with w = [2, -3.4], b = 4.2; minibatch stochastic gradient
 descent on the squared loss, gradients from ``loss.backward()``; finally a numerical gradient
-check of the loss in float64.
+check of the loss in float64. The loss of every minibatch is drawn in
+``runs/examples/linear_regression.png`` (needs matplotlib, an optional extra).
 
     python examples/linear_regression.py
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import shendu
 from shendu.autograd import gradcheck
@@ -55,10 +58,12 @@ def main() -> None:
     w = (shendu.randn(2, 1) * 0.01).requires_grad_()
     b = shendu.zeros(1, requires_grad=True)
     lr, num_epochs, batch_size = 0.03, 3, 10
+    batch_losses = []
     for epoch in range(num_epochs):
         for X, y in data_iter(batch_size, features, labels):
             loss = squared_loss(linreg(X, w, b), y)
             loss.sum().backward()
+            batch_losses.append(loss.mean().item())
             sgd([w, b], lr, batch_size)
         with shendu.no_grad():
             train_l = squared_loss(linreg(features, w, b), labels)
@@ -72,6 +77,24 @@ def main() -> None:
     b64 = b.detach().double().requires_grad_()
     ok = gradcheck(lambda w_, b_: squared_loss(linreg(X64, w_, b_), y64).mean(), (w64, b64))
     print(f"gradcheck of the loss (float64, central differences): {'passed' if ok else 'FAILED'}")
+    save_figure(batch_losses, Path("runs/examples/linear_regression.png"))
+
+
+def save_figure(batch_losses: list[float], path: Path) -> None:
+    """The minibatch losses against the step, on a log scale."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        return
+    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    ax = fig.subplots()
+    ax.semilogy(range(1, len(batch_losses) + 1), batch_losses)
+    ax.set(xlabel="minibatch step", ylabel="squared loss / 2",
+           title="linear regression, minibatch SGD (lr 0.03, batch 10)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    print(f"saved {path}")
 
 
 if __name__ == "__main__":

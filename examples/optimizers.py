@@ -10,12 +10,18 @@ them slowly.
 
 The last line checks the curriculum's form of momentum, v = beta v + (1 - beta) g written out
 by hand, against ``SGD(momentum=beta, dampening=beta)``: they agree from the second step on
-(PyTorch's buffer starts at g, the curriculum's at 0).
+(PyTorch's buffer starts at g, the curriculum's at 0). The paths are drawn over the contours
+of f in ``runs/examples/optimizers.png`` (needs matplotlib, an optional extra).
 
-    python examples/optimizers.py
+    python examples/optimizers.py [--out DIR]
 """
 
 from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
 
 import shendu
 from shendu import optim
@@ -66,15 +72,39 @@ OPTIMIZERS = {
 }
 
 
+def save_figure(paths: dict[str, list], path: Path) -> None:
+    """Each optimizer's path over the contours of f, one panel each."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        return
+    x1, x2 = np.meshgrid(np.linspace(-5.5, 1.5, 200), np.linspace(-3.0, 3.0, 200))
+    fig = Figure(figsize=(12, 5.5), layout="constrained")
+    for ax, (name, points) in zip(fig.subplots(2, 4).flat, paths.items()):
+        ax.contour(x1, x2, 0.1 * x1 ** 2 + 2 * x2 ** 2, levels=12, colors="0.7")
+        xs, ys = np.clip(np.array(points).T, -6, 6)  # a diverging path leaves the panel
+        ax.plot(xs, ys, "o-", color="tab:orange", markersize=3)
+        ax.set(title=name, xlim=(-5.5, 1.5), ylim=(-3, 3))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    print(f"saved {path}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("runs/examples"))
+    args = parser.parse_args()
+    paths = {name: run(make) for name, make in OPTIMIZERS.items()}
     print(f"{'optimizer':<28} {'x after 20 steps':>20}   f(x)")
-    for name, make in OPTIMIZERS.items():
-        x1, x2 = run(make)[-1]
+    for name, path in paths.items():
+        x1, x2 = path[-1]
         print(f"{name:<28} ({x1:8.4f}, {x2:8.4f})   {0.1 * x1**2 + 2 * x2**2:.2e}")
     ours = run(lambda p: optim.SGD(p, lr=0.4, momentum=0.5, dampening=0.5))
     by_hand = momentum_by_hand(beta=0.5, lr=0.4)
     gap = max(abs(a - b) for p, q in zip(ours, by_hand) for a, b in zip(p, q))
     print(f"SGD(momentum=0.5, dampening=0.5) vs v = 0.5 v + 0.5 g by hand: max gap {gap:.1e}")
+    save_figure(paths, args.out / "optimizers.png")
 
 
 if __name__ == "__main__":

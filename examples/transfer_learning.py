@@ -11,7 +11,8 @@
    b. *fine-tuned*: the pretrained network with a new output layer, every layer learning;
    c. *from scratch*: a new LeNet-5 trained on the 500 images only.
 
-3. Print the accuracy of each on the test images of digits 5-9 (all 4,861 by default).
+3. Print the accuracy of each on the test images of digits 5-9 (all 4,861 by default), and
+   draw them as bars in ``--out``/transfer_learning.png (needs matplotlib, an optional extra).
 
     python examples/transfer_learning.py                          # about 10-20 s
     python examples/transfer_learning.py --pretrain-images 500 --epochs 1 --test-images 500
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import copy
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -164,6 +166,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--test-images", type=int, default=None,
                         help="test on the first N test images of digits 5-9 (default all)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("runs/examples"))
     args = parser.parse_args(argv)
     began = time.perf_counter()
     results = run(args.pretrain_images, args.pretrain_epochs, args.per_class, args.epochs,
@@ -175,7 +178,27 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for name, acc in results.items():
         print(f"  {name:<27} test accuracy on digits 5-9: {acc:.4f}")
     print(f"({time.perf_counter() - began:.1f} s)")
+    save_figure(results, args.out / "transfer_learning.png")
     return results
+
+
+def save_figure(results: dict[str, float], path: Path) -> None:
+    """The three test accuracies as bars."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        return
+    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    ax = fig.subplots()
+    bars = ax.bar(list(results), list(results.values()), color=["tab:blue", "tab:green",
+                                                                  "tab:gray"])
+    ax.bar_label(bars, fmt="%.3f")
+    ax.set(ylabel="test accuracy, digits 5-9", ylim=(0, 1),
+           title="500 labelled images: transfer against training from scratch")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    print(f"saved {path}")
 
 
 if __name__ == "__main__":

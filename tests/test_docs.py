@@ -26,7 +26,8 @@ def test_readme_python_blocks_run():
         exec(compile(block, "README.md", "exec"), namespace)
 
 
-def test_readme_output_is_the_examples_output(capsys, monkeypatch):
+def test_readme_output_is_the_examples_output(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the figure goes to ./runs/examples
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     header = r"Real output of `python examples/linear_regression.py`[^`]*?:"
     shown = re.search(header + r"\n\n```\n(.*?)```", readme, re.S)
