@@ -9,18 +9,15 @@ import numpy as np
 from shendu.ml._validation import (
     binary_labels,
     check_count,
-    check_fitted,
-    check_n_features,
     check_positive,
-    check_X,
     check_X_y,
 )
-from shendu.ml.base import ClassifierMixin
+from shendu.ml.base import LinearBinaryClassifier
 
 __all__ = ["LinearSVM"]
 
 
-class LinearSVM(ClassifierMixin):
+class LinearSVM(LinearBinaryClassifier):
     """Linear SVM with the hinge loss and an L2 penalty, the primal problem
 
         J(w, b) = 1/2 |w|^2 + C * sum_i max(0, 1 - y_i (w . x_i + b)),   y_i in {-1, +1},
@@ -79,18 +76,6 @@ class LinearSVM(ClassifierMixin):
         w = w_sum / n_sum
         self.coef_, self.intercept_, self.n_iter_ = w[:-1], float(w[-1]), t
         return self
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """w . x + b, (N,); its sign is the class, its size / |w| the distance to the
-        boundary."""
-        check_fitted(self, "coef_")
-        X = check_X(X, "LinearSVM")
-        check_n_features(self, X)
-        return X @ self.coef_ + self.intercept_
-
-    def predict(self, X: Any) -> np.ndarray:
-        """+1 (or 1) where w . x + b > 0, else -1 (or 0); (N,)."""
-        return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
 
     def __repr__(self) -> str:
         return f"LinearSVM(C={self.C}, epochs={self.epochs})"

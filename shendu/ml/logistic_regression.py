@@ -10,14 +10,11 @@ from shendu.ml._gd import gradient_descent
 from shendu.ml._validation import (
     binary_labels,
     check_count,
-    check_fitted,
-    check_n_features,
     check_non_negative,
     check_positive,
-    check_X,
     check_X_y,
 )
-from shendu.ml.base import ClassifierMixin
+from shendu.ml.base import LinearBinaryClassifier
 
 __all__ = ["LogisticRegression", "sigmoid"]
 
@@ -32,7 +29,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return out
 
 
-class LogisticRegression(ClassifierMixin):
+class LogisticRegression(LinearBinaryClassifier):
     """Logistic regression with an L2 penalty on w (not on b), minimising the mean
     cross-entropy
 
@@ -89,21 +86,10 @@ class LogisticRegression(ClassifierMixin):
         self.coef_, self.intercept_ = w, float(b[0])
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        """z = X w + b, (N,); positive means class 1 (the log-odds of class 1)."""
-        check_fitted(self, "coef_")
-        X = check_X(X, "LogisticRegression")
-        check_n_features(self, X)
-        return X @ self.coef_ + self.intercept_
-
     def predict_proba(self, X: Any) -> np.ndarray:
         """(N, 2): [P(first class), P(second class)] with P(second) = sigmoid(z)."""
         p = sigmoid(self.decision_function(X))
         return np.stack([1.0 - p, p], axis=1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The class with z > 0 -> second class (1 or +1), else the first (0 or -1); (N,)."""
-        return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
 
     def __repr__(self) -> str:
         return f"LogisticRegression(lam={self.lam}, lr={self.lr})"

@@ -9,18 +9,15 @@ import numpy as np
 from shendu.ml._validation import (
     binary_labels,
     check_count,
-    check_fitted,
-    check_n_features,
     check_positive,
-    check_X,
     check_X_y,
 )
-from shendu.ml.base import ClassifierMixin
+from shendu.ml.base import LinearBinaryClassifier
 
 __all__ = ["Perceptron"]
 
 
-class Perceptron(ClassifierMixin):
+class Perceptron(LinearBinaryClassifier):
     """Rosenblatt's perceptron: f(x) = sign(w . x + b), trained one mistake at a time.
 
     Each epoch visits the samples in order (a fresh random order with ``shuffle=True``); a
@@ -81,17 +78,6 @@ class Perceptron(ClassifierMixin):
                 break
         self.coef_, self.intercept_ = w, float(b)
         return self
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """w . x + b, (N,)."""
-        check_fitted(self, "coef_")
-        X = check_X(X, "Perceptron")
-        check_n_features(self, X)
-        return X @ self.coef_ + self.intercept_
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The second class (+1 or 1) where w . x + b > 0, else the first; (N,)."""
-        return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
 
     def __repr__(self) -> str:
         return f"Perceptron(eta={self.eta}, max_epochs={self.max_epochs})"
