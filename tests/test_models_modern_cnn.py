@@ -141,14 +141,25 @@ def test_registered_as_the_mnist_configuration(name, build):
     assert build(num_classes=3, in_channels=2).eval()(shendu.randn(2, 2, 28, 28)).shape == (2, 3)
 
 
-@pytest.mark.parametrize("build", [googlenet_mnist, resnet18_mnist, densenet_mnist])
+# build -> (peak Adam learning rate, batch size) of one epoch on 5,000 images with a one-cycle
+# schedule, from manual_seed(0). Chosen on seed 0, confirmed on seeds 1 and 2 (single-threaded
+# OpenBLAS; manual_seed(s) and train_one_epoch(seed=s)), test accuracy for seeds 0 / 1 / 2:
+#   googlenet_mnist  5e-3, 32   93.75 / 93.83 / 93.96%  (seed 3: 92.66%; 2e-3: 91.96 / 91.40%)
+#   resnet18_mnist   2e-3, 32   94.06 / 93.73 / 94.27%
+#   densenet_mnist   3e-3, 32   96.00 / 96.37 / 96.16%
+# With each recipe's constant learning rate instead (1e-3, 5e-4, 1e-3) seed 0 gave 90.86%,
+# 92.80% and 93.48% with one BLAS thread, and GoogLeNet 88.75% with two: too close to call.
+ONE_EPOCH = {googlenet_mnist: (5e-3, 32), resnet18_mnist: (2e-3, 32),
+             densenet_mnist: (3e-3, 32)}
+
+
+@pytest.mark.parametrize("build", list(ONE_EPOCH))
 def test_one_epoch_on_5000_mnist_images_reaches_90_percent(build):
     shendu.manual_seed(0)
     model = build()
-    recipe = model_spec({googlenet_mnist: "googlenet", resnet18_mnist: "resnet18",
-                         densenet_mnist: "densenet"}[build]).recipe
+    lr, batch_size = ONE_EPOCH[build]
     start = time.perf_counter()
-    accuracy = train_one_epoch(model, lr=recipe.lr, batch_size=recipe.batch_size)
+    accuracy = train_one_epoch(model, lr=lr, batch_size=batch_size, one_cycle=True)
     seconds = time.perf_counter() - start
     print(f"{build.__name__}: test accuracy {accuracy:.4f} after one epoch in {seconds:.1f} s")
     assert accuracy >= 0.90
