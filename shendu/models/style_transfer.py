@@ -10,8 +10,10 @@ parameters) are optimised so that
 - neighbouring pixels stay similar (total variation loss, against high-frequency noise).
 
 With pretrained weights, the extractor is ``shendu.models.vgg.vgg19().features`` after loading
-a PyTorch VGG-19 ``state_dict`` (saved with ``torch.save(model.state_dict(), "vgg19.pt")`` or as
-safetensors) via ``model.load_state_dict(shendu.load(path))``; d2l's layer choice is
+a PyTorch VGG-19 ``state_dict`` saved as safetensors (in PyTorch:
+``safetensors.torch.save_file(model.state_dict(), "vgg19.safetensors")``) with
+``model.load_state_dict(shendu.load(path))``; ``examples/style_transfer.py --weights`` also
+reads a ``torch.save`` file when PyTorch is installed. d2l's layer choice is
 ``style_layers = [0, 5, 10, 19, 28]`` and ``content_layers = [25]``, on images normalised with
 the ImageNet mean and standard deviation (:func:`preprocess`).
 
