@@ -24,8 +24,8 @@ from collections.abc import Sequence
 
 import shendu
 from shendu import nn
-from shendu.models.googlenet import check_input_size
 from shendu.models.registry import Recipe, register_model
+from shendu.models.sizes import check_input_size
 from shendu.tensor import Tensor
 
 __all__ = ["DenseLayer", "DenseBlock", "Transition", "DenseNet", "densenet121",

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shendu import nn
-from shendu.models.googlenet import check_input_size
 from shendu.models.registry import Recipe, register_model
+from shendu.models.sizes import check_input_size
 from shendu.tensor import Tensor
 
 __all__ = ["BasicBlock", "ResNet", "resnet18", "resnet34", "resnet18_mnist"]
