@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
+from shendu import plot
 from shendu.nn.attention import AdditiveAttention, DotProductAttention
 
 NUM_ITEMS, DIM, PADDING = 6, 8, 2
@@ -75,10 +76,9 @@ def matches(weights: np.ndarray, targets: np.ndarray) -> int:
 def save_heatmaps(panels: dict, path: Path) -> bool:
     """Queries x keys heatmaps side by side; False when matplotlib is missing."""
     try:
-        from matplotlib.figure import Figure
+        fig = plot.figure(figsize=(4.5 * len(panels), 3.6))
     except ImportError:
         return False
-    fig = Figure(figsize=(4.5 * len(panels), 3.6), layout="constrained")
     axes = fig.subplots(1, len(panels))
     for ax, (title, weights) in zip(axes, panels.items()):
         image = ax.imshow(weights, cmap="Reds", vmin=0, vmax=1)
@@ -86,8 +86,7 @@ def save_heatmaps(panels: dict, path: Path) -> bool:
         ax.set_xlabel("keys (the last two are padding)")
         ax.set_ylabel("queries")
         fig.colorbar(image, ax=ax, fraction=0.046)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
+    plot.save_figure(fig, path, dpi=80)
     return True
 
 

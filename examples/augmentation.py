@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
+from shendu import plot
 from shendu.data.transforms import (
     Compose,
     Normalize,
@@ -81,23 +82,17 @@ def save_grid(rows: dict, path: Path) -> bool:
     """One row of images per entry of ``rows`` (name -> (COPIES, 28, 28)); False if
     matplotlib is not installed."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")  # no display needed
-        import matplotlib.pyplot as plt
+        fig = plot.figure(figsize=(2 + COPIES, len(rows)))
     except ImportError:
         return False
-    fig, axes = plt.subplots(len(rows), COPIES, figsize=(2 + COPIES, len(rows)),
-                             squeeze=False)
+    axes = fig.subplots(len(rows), COPIES, squeeze=False)
     for axes_row, (name, images) in zip(axes, rows.items()):
         for ax, image in zip(axes_row, images):
             ax.imshow(image, cmap="gray")
             ax.set_xticks([])
             ax.set_yticks([])
         axes_row[0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    plot.save_figure(fig, path, dpi=80)
     return True
 
 

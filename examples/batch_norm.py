@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import nn, optim
+from shendu import nn, optim, plot
 from shendu.data.datasets import MNIST
 from shendu.models.lenet import LeNet
 from shendu.nn import functional as F
@@ -83,11 +83,10 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray, batch_size: int = 1
 
 def save_figure(losses: dict[str, list[float]], path: Path, window: int = 10) -> None:
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(6.5, 4))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(6.5, 4), layout="constrained")
     ax = fig.add_subplot()
     for name, curve in losses.items():
         line, = ax.plot(np.arange(1, len(curve) + 1), curve, alpha=0.25)
@@ -99,9 +98,7 @@ def save_figure(losses: dict[str, list[float]], path: Path, window: int = 10) ->
     ax.set(title="LeNet on MNIST: one epoch of SGD", xlabel="step", ylabel="training loss")
     ax.grid(True, alpha=0.3)
     ax.legend()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 def main(argv: list[str] | None = None) -> dict:

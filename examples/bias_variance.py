@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from shendu import plot
 from shendu.ml.linear_regression import LinearRegression
 from shendu.ml.model_selection import learning_curve, mean_squared_error, train_val_test_split
 from shendu.ml.polynomial_features import PolynomialFeatures
@@ -63,11 +64,10 @@ def degree_sweep(X_train, y_train, X_val, y_val, degrees):
 
 def save_figure(degrees, errors, curves, path: Path) -> None:
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("no figure: matplotlib (an optional extra) is not installed")
+        fig = plot.figure(figsize=(10, 4))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(10, 4))
     ax = fig.add_subplot(1, 2, 1)
     ax.plot(degrees, errors[:, 0], "o-", label="training")
     ax.plot(degrees, errors[:, 1], "s-", label="validation")
@@ -84,10 +84,7 @@ def save_figure(degrees, errors, curves, path: Path) -> None:
     ax.set(xlabel="training examples", ylabel="mean squared error", yscale="log",
            title="learning curves", ylim=(5e-3, 3.0))
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"figure: {path}")
+    print(f"figure: {plot.save_figure(fig, path)}")
 
 
 def main() -> None:

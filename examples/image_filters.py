@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from shendu import plot
 from shendu.vision import filters
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
@@ -74,24 +75,19 @@ def parse_args(argv) -> argparse.Namespace:
 def save_grid(image: np.ndarray, filtered: dict, path: Path) -> bool:
     """Plot the digit and its filtered versions in a grid of 4 columns; False (and nothing
     saved) when matplotlib is not installed."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")  # no display needed
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
     panels = {"original": image, **filtered}
     rows = -(-len(panels) // 4)
-    fig, axes = plt.subplots(rows, 4, figsize=(8, 2.2 * rows), squeeze=False)
+    try:
+        fig = plot.figure(figsize=(8, 2.2 * rows))
+    except ImportError:
+        return False
+    axes = fig.subplots(rows, 4, squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, (name, out) in zip(axes.flat, panels.items()):
         ax.imshow(out, cmap="gray")
         ax.set_title(name, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    plot.save_figure(fig, path)
     return True
 
 

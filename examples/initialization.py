@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import nn
+from shendu import nn, plot
 from shendu.data.datasets import MNIST
 from shendu.nn import functional as F
 from shendu.nn import init
@@ -90,11 +90,10 @@ def mnist_batch(n: int) -> tuple[shendu.Tensor, shendu.Tensor]:
 
 def save_figure(results: dict, path: Path) -> None:
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(10, 4))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(10, 4), layout="constrained")
     grads, acts = fig.subplots(1, 2)
     for name, (norms, stds) in results.items():
         grads.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=name)
@@ -105,9 +104,7 @@ def save_figure(results: dict, path: Path) -> None:
     for ax in (grads, acts):
         ax.grid(True, which="major", alpha=0.3)
     grads.legend(fontsize=8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shendu
+from shendu import plot
 from shendu.autograd import gradcheck
 
 
@@ -83,18 +84,15 @@ def main() -> None:
 def save_figure(batch_losses: list[float], path: Path) -> None:
     """The minibatch losses against the step, on a log scale."""
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(6, 3.5))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
     ax = fig.subplots()
     ax.semilogy(range(1, len(batch_losses) + 1), batch_losses)
     ax.set(xlabel="minibatch step", ylabel="squared loss / 2",
            title="linear regression, minibatch SGD (lr 0.03, batch 10)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 if __name__ == "__main__":

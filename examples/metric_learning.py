@@ -21,15 +21,14 @@ optional extra), without which only the numbers are printed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 import shendu
+from shendu import plot
 from shendu.data.datasets import MNIST
 from shendu.models.metric import (
     SiameseNet,
@@ -61,10 +60,9 @@ def save_histogram(same_d: np.ndarray, diff_d: np.ndarray, tau: float, path: Pat
     """The distance histograms of same-digit and different-digit pairs; False without
     matplotlib."""
     try:
-        from matplotlib.figure import Figure
+        fig = plot.figure(figsize=(6, 3.5))
     except ImportError:
         return False
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
     ax = fig.add_subplot()
     bins = np.linspace(0, max(same_d.max(), diff_d.max()), 40)
     ax.hist(same_d, bins=bins, alpha=0.6, label="same digit")
@@ -73,12 +71,7 @@ def save_histogram(same_d: np.ndarray, diff_d: np.ndarray, tau: float, path: Pat
     ax.set_xlabel("embedding distance d(x1, x2)")
     ax.set_ylabel("test pairs")
     ax.legend()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)  # write, then rename: atomic
-    with os.fdopen(fd, "wb") as f:
-        fig.savefig(f, format="png", dpi=100)
-    os.chmod(tmp, 0o644)  # mkstemp makes the file private; a figure is an ordinary file
-    os.replace(tmp, path)
+    plot.save_figure(fig, path)
     return True
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import optim
+from shendu import optim, plot
 
 
 def f(x):
@@ -75,20 +75,17 @@ OPTIMIZERS = {
 def save_figure(paths: dict[str, list], path: Path) -> None:
     """Each optimizer's path over the contours of f, one panel each."""
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(12, 5.5))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
     x1, x2 = np.meshgrid(np.linspace(-5.5, 1.5, 200), np.linspace(-3.0, 3.0, 200))
-    fig = Figure(figsize=(12, 5.5), layout="constrained")
     for ax, (name, points) in zip(fig.subplots(2, 4).flat, paths.items()):
         ax.contour(x1, x2, 0.1 * x1 ** 2 + 2 * x2 ** 2, levels=12, colors="0.7")
         xs, ys = np.clip(np.array(points).T, -6, 6)  # a diverging path leaves the panel
         ax.plot(xs, ys, "o-", color="tab:orange", markersize=3)
         ax.set(title=name, xlim=(-5.5, 1.5), ylim=(-3, 3))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import nn
+from shendu import nn, plot
 from shendu.data.datasets import MNIST
 from shendu.models.classic import lenet
 from shendu.nn import functional as F
@@ -185,20 +185,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 def save_figure(results: dict[str, float], path: Path) -> None:
     """The three test accuracies as bars."""
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(6, 3.5))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
     ax = fig.subplots()
     bars = ax.bar(list(results), list(results.values()), color=["tab:blue", "tab:green",
                                                                   "tab:gray"])
     ax.bar_label(bars, fmt="%.3f")
     ax.set(ylabel="test accuracy, digits 5-9", ylim=(0, 1),
            title="500 labelled images: transfer against training from scratch")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import nn, optim
+from shendu import nn, optim, plot
 from shendu.data.text import Vocab, pad_or_truncate_batch
 from shendu.metrics import bleu
 from shendu.nn import functional as F
@@ -162,19 +162,14 @@ def evaluate(model, source, target, src_vocab, tgt_vocab, num_steps: int = 10):
 
 
 def plot_attention(weights: np.ndarray, source: list[str], words: list[str], path: Path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(4, 3))
+    fig = plot.figure(figsize=(4, 3))
+    ax = fig.add_subplot()
     ax.imshow(weights[:, : len(source) + 1], cmap="Reds")
     ax.set_xticks(range(len(source) + 1), [*source, "<eos>"], rotation=45)
     ax.set_yticks(range(len(weights)), [*words, "<eos>"][: len(weights)])
     ax.set_xlabel("French (keys)")
     ax.set_ylabel("English (queries)")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    plot.save_figure(fig, path)
 
 
 def main(argv=None) -> float:

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 import shendu
-from shendu import nn, optim
+from shendu import nn, optim, plot
 from shendu.data.datasets import MNIST
 from shendu.nn import functional as F
 
@@ -147,11 +147,10 @@ def train_mlp(variant: tuple[float, float, float], data: tuple[np.ndarray, ...],
 # ------------------------------------------------------------------ report
 def save_figure(curves: dict, results: dict, path: Path) -> None:
     try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no figure written")
+        fig = plot.figure(figsize=(11, 4))
+    except ImportError as err:
+        print(f"{err}: no figure written")
         return
-    fig = Figure(figsize=(11, 4), layout="constrained")
     linear, mlp = fig.subplots(1, 2)
     for (name, curve), color in zip(curves.items(), ("C0", "C1")):
         epochs = np.arange(1, len(curve) + 1)
@@ -168,9 +167,7 @@ def save_figure(curves: dict, results: dict, path: Path) -> None:
     mlp.legend()
     for ax in (linear, mlp):
         ax.grid(True, alpha=0.3)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
+    print(f"saved {plot.save_figure(fig, path)}")
 
 
 def main(argv: list[str] | None = None) -> dict:

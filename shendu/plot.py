@@ -28,6 +28,24 @@ _NOT_CURVES = ("lr", "learning_rate")  # logged by the Trainer, but not learning
 
 
 # ------------------------------------------------------------------ shared helpers
+def figure(figsize: tuple[float, float] = (6.4, 4.8), **kwargs):
+    """A new matplotlib ``Figure`` (constrained layout, no pyplot) for a plot of your own,
+    to be written with :func:`save_figure`; an ImportError naming the extra to install when
+    matplotlib is missing.
+
+    >>> fig = figure(figsize=(4, 3))              # doctest: +SKIP
+    >>> fig.add_subplot().plot([1, 2], [3, 4])    # doctest: +SKIP
+    >>> save_figure(fig, "runs/line.png")         # doctest: +SKIP
+    """
+    return _figure_class()(figsize=figsize, layout="constrained", **kwargs)
+
+
+def save_figure(fig, path: PathLike, *, dpi: float = 100) -> Path:
+    """Write ``fig`` as a PNG at ``path``, atomically, creating missing folders; returns the
+    path."""
+    return _save(fig, _png_path(path, "save_figure"), dpi)
+
+
 def _figure_class():
     """matplotlib's ``Figure``, imported on first use, or an ImportError saying what to install."""
     try:

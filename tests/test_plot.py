@@ -150,12 +150,25 @@ def test_mosaic_layout_and_scaling():
 
 
 # ------------------------------------------------------------------ errors and the extra
+def test_figure_and_save_figure_for_a_plot_of_ones_own(tmp_path):
+    fig = plot.figure(figsize=FIGSIZE)
+    fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
+    path = plot.save_figure(fig, tmp_path / "new" / "line.png", dpi=DPI)
+    assert path == tmp_path / "new" / "line.png"
+    assert_png(path)
+    assert [p.name for p in path.parent.iterdir()] == ["line.png"]  # no temporary file left
+    with pytest.raises(ValueError, match=r"save_figure: writes PNG files"):
+        plot.save_figure(plot.figure(), tmp_path / "line.jpg")
+
+
 def test_missing_matplotlib_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install shendu\[plot\]"):
         plot.plot_history(HISTORY, tmp_path / "h.png")
     with pytest.raises(ImportError, match=r"pip install shendu\[plot\]"):
         plot.plot_filters(np.ones((2, 1, 3, 3)), tmp_path / "f.png")
+    with pytest.raises(ImportError, match=r"pip install shendu\[plot\]"):
+        plot.figure()
     assert not (tmp_path / "h.png").exists()
 
 

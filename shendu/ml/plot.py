@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from shendu.plot import figure, save_figure
+
 __all__ = ["decision_grid", "plot_decision_boundaries"]
 
 
@@ -51,13 +53,8 @@ def plot_decision_boundaries(panels: dict[str, tuple[Callable, Any]], X: Any, y:
         level: the boundary level (0 for decision functions, 0.5 for probabilities).
         highlight: title -> (K, 2) points to circle in that panel.
     """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as err:
-        raise ImportError("plot_decision_boundaries needs matplotlib, an optional extra: "
-                          "pip install shendu[plot]") from err
+    fig = figure(figsize=(4.2 * len(panels), 4.0))  # an ImportError without matplotlib
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    fig = Figure(figsize=(4.2 * len(panels), 4.0))
     for k, (title, (score, note)) in enumerate(panels.items()):
         ax = fig.add_subplot(1, len(panels), k + 1)
         xx, yy, zz = decision_grid(score, X)
@@ -71,8 +68,4 @@ def plot_decision_boundaries(panels: dict[str, tuple[Callable, Any]], X: Any, y:
         ax.set_title(title if note is None else f"{title}\n{note}", fontsize=9)
         ax.set_aspect("equal")
         ax.legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    return path
+    return save_figure(fig, path)
