@@ -25,31 +25,10 @@ from shendu.models.lenet import LeNet, bn_lenet, init_cnn, lenet, lenet_1998
 from shendu.models.nin import NiN, nin_block, nin_small
 from shendu.models.registry import get_model, model_spec
 from shendu.models.vgg import VGG, VGG_ARCHS, vgg11, vgg11_bn, vgg11_small, vgg16, vgg19
+from tests.golden_weights import fill_state
 from tests.zoo import train_one_epoch
 
 GOLDEN = Path(__file__).parent / "golden" / "zoo_classic.json"
-
-
-def fill_state(shapes, seed: int) -> dict[str, np.ndarray]:
-    """The rule of tools/make_golden_zoo_classic.py: deterministic float32 values per key, drawn
-    in key order (He-scaled weights, BN weights near 1, running variances in [0.5, 1.5))."""
-    rng = np.random.default_rng(seed)
-    state = {}
-    for key, shape in shapes:
-        shape = tuple(shape)
-        if key.endswith("num_batches_tracked"):
-            state[key] = np.zeros(shape, dtype=np.int64)
-        elif len(shape) >= 2:
-            fan_in = int(np.prod(shape[1:]))
-            state[key] = rng.standard_normal(shape, dtype=np.float32) * np.float32(
-                np.sqrt(2.0 / fan_in))
-        elif key.endswith("running_var"):
-            state[key] = (0.5 + rng.random(shape, dtype=np.float32)).astype(np.float32)
-        elif key.endswith("weight"):
-            state[key] = 1 + np.float32(0.1) * rng.standard_normal(shape, dtype=np.float32)
-        else:
-            state[key] = np.float32(0.1) * rng.standard_normal(shape, dtype=np.float32)
-    return state
 
 
 @pytest.fixture(scope="module")

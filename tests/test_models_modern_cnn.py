@@ -16,6 +16,7 @@ from shendu.models.densenet import DenseBlock, densenet121, densenet_mnist
 from shendu.models.googlenet import INCEPTION_PLAN, GoogLeNet, Inception, googlenet, googlenet_mnist
 from shendu.models.registry import model_spec
 from shendu.models.resnet import BasicBlock, resnet18, resnet18_mnist, resnet34
+from tests.golden_weights import fill_state
 from tests.zoo import train_one_epoch
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "zoo_modern.json").read_text())
@@ -25,19 +26,6 @@ IMAGENET = {"googlenet": googlenet, "resnet18": resnet18, "resnet34": resnet34,
 
 def count(model) -> int:
     return sum(p.numel() for p in model.parameters())
-
-
-def draw_entry(rng: np.random.Generator, key: str, shape: tuple) -> np.ndarray:
-    """The golden file's weight rule (a copy of tools/make_golden_zoo_modern.py's): conv and
-    linear weights N(0, 2 / fan_in), BN scales and running variances U(0.5, 1.5), biases and
-    running means N(0, 0.1^2), float32."""
-    if len(shape) >= 2:
-        values = rng.standard_normal(shape) * np.sqrt(2.0 / int(np.prod(shape[1:])))
-    elif key.endswith("running_var") or key.endswith(".weight"):
-        values = rng.uniform(0.5, 1.5, shape)
-    else:
-        values = rng.standard_normal(shape) * 0.1
-    return values.astype(np.float32)
 
 
 # ---------------------------------------------------------------- reference architectures
@@ -57,11 +45,8 @@ def test_state_dict_keys_and_shapes_equal_torchvisions(name):
 @pytest.mark.parametrize("name", sorted(IMAGENET))
 def test_eval_logits_equal_torchvisions_with_the_same_weights(name):
     model = IMAGENET[name]()
-    rng = np.random.default_rng(GOLDEN["weight_seed"])
-    state = {key: draw_entry(rng, key, tuple(value.shape)) if value.is_floating_point()
-             else np.zeros(value.shape, np.int64)
-             for key, value in model.state_dict().items()}
-    model.load_state_dict(state)
+    shapes = [(key, value.shape) for key, value in model.state_dict().items()]
+    model.load_state_dict(fill_state(shapes, GOLDEN["weight_seed"]))
     model.eval()
     x = np.random.default_rng(GOLDEN["input_seed"]).standard_normal(GOLDEN["input_shape"])
     with shendu.no_grad():

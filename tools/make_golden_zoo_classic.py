@@ -3,9 +3,9 @@ state_dict keys and shapes, the parameter counts, and for a few of them the logi
 deterministic input with deterministic weights.
 
 The weights are not torchvision's pretrained ones: every state_dict entry is filled, in key
-order, from ``numpy.random.default_rng(seed)`` by :func:`fill_state` (the test has its own copy
-of the rule and loads the same arrays into the shendu model with ``load_state_dict``). The
-input is ``default_rng(seed + 1).standard_normal((2, 3, size, size), dtype=float32)``.
+order, from ``numpy.random.default_rng(seed)`` by ``fill_state`` of tests/golden_weights.py
+(the test loads the same arrays into the shendu model with ``load_state_dict``). The input
+is ``default_rng(seed + 1).standard_normal((2, 3, size, size), dtype=float32)``.
 
 Needs torch and torchvision (whose C extension does not load with the CPU torch installed
 here, hence the ``register_fake`` stub: the models need none of its operators)::
@@ -16,42 +16,23 @@ here, hence the ``register_fake`` stub: the models need none of its operators)::
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.golden_weights import fill_state  # noqa: E402
+
 torch.library.register_fake = lambda *args, **kwargs: (lambda fn: fn)
 import torchvision  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 0
 # name -> input size of the logit check (None: keys and shapes only)
 MODELS = {"alexnet": 64, "vgg11": 32, "vgg11_bn": 32, "vgg13": None, "vgg13_bn": None,
           "vgg16": None, "vgg16_bn": None, "vgg19": None, "vgg19_bn": None}
-
-
-def fill_state(shapes: list[tuple[str, tuple[int, ...]]], seed: int) -> dict[str, np.ndarray]:
-    """Deterministic float32 values for each (key, shape), drawn in order: weights with 2+ dims
-    from N(0, 2 / fan_in) (He scale, so the activations keep their size through 19 layers),
-    BatchNorm weights 1 + 0.1 N(0, 1), running variances U(0.5, 1.5), every other vector 0.1
-    N(0, 1); ``num_batches_tracked`` stays 0 (no draw)."""
-    rng = np.random.default_rng(seed)
-    state = {}
-    for key, shape in shapes:
-        if key.endswith("num_batches_tracked"):
-            state[key] = np.zeros(shape, dtype=np.int64)
-        elif len(shape) >= 2:
-            fan_in = int(np.prod(shape[1:]))
-            state[key] = rng.standard_normal(shape, dtype=np.float32) * np.float32(
-                np.sqrt(2.0 / fan_in))
-        elif key.endswith("running_var"):
-            state[key] = (0.5 + rng.random(shape, dtype=np.float32)).astype(np.float32)
-        elif key.endswith("weight"):
-            state[key] = 1 + np.float32(0.1) * rng.standard_normal(shape, dtype=np.float32)
-        else:
-            state[key] = np.float32(0.1) * rng.standard_normal(shape, dtype=np.float32)
-    return state
 
 
 def record(name: str, size: int | None) -> dict:
